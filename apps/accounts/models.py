@@ -1,0 +1,42 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, role_has_capability
+
+
+class User(AbstractUser):
+    """A portal user: one role, one organization; the organization's subtree is their scope."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # A role without an organization would have no scope to work in.
+            models.CheckConstraint(
+                condition=models.Q(role="") | models.Q(organization__isnull=False),
+                name="accounts_user_role_needs_organization",
+            ),
+        ]
+
+    def has_capability(self, capability: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return role_has_capability(self.role, capability)
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.LEADER and not self.is_superuser

@@ -1,0 +1,41 @@
+"""Roles (DESIGN.md "Who uses it") and what each may do inside its scope.
+
+Scope (which rows) is decided by apps.core.scoping; this module decides the
+actions. A missing capability answers 403; a row outside scope answers 404.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_STAFF = "city_staff", _("city federation staff")
+    COUNTY_STAFF = "county_staff", _("county/district staff")
+    BRANCH_OFFICER = "branch_officer", _("branch officer")
+    LEADER = "leader", _("leadership")
+
+
+_STAFF = {Role.CITY_STAFF, Role.COUNTY_STAFF}
+_WRITERS = _STAFF | {Role.BRANCH_OFFICER}
+
+# capability -> roles holding it. Superusers hold every capability.
+CAPABILITIES: dict[str, set[str]] = {
+    "organizations.create": _STAFF,
+    "organizations.edit": _STAFF,
+    "organizations.merge": {Role.CITY_STAFF},
+    "employers.edit": _STAFF,
+    "employers.upload": _STAFF,
+    "members.edit": _WRITERS,
+    "members.upload": _WRITERS,
+    "members.transfer": _WRITERS,
+    "members.confirm_transfer": _WRITERS,
+    "members.reveal": _WRITERS,  # see full ID/phone, audited
+    "members.export": _WRITERS | {Role.LEADER},
+    "audit.read": {Role.CITY_STAFF},
+}
+
+
+def role_has_capability(role: str, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    return role in CAPABILITIES[capability]

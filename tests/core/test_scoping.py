@@ -1,0 +1,48 @@
+import pytest
+from django.http import Http404
+
+from apps.core.scoping import get_visible_or_404, is_in_scope, visible_organizations
+from apps.organizations.models import Organization
+
+
+def codes(qs):
+    return sorted(qs.values_list("code", flat=True))
+
+
+def test_city_staff_sees_the_whole_tree(tree, city_staff):
+    assert codes(visible_organizations(city_staff)) == ["C", "CA", "CA1", "CA1a", "CA1b", "CB", "CB1"]
+
+
+def test_county_staff_sees_exactly_their_county_subtree(tree, county_staff):
+    assert codes(visible_organizations(county_staff)) == ["CA", "CA1", "CA1a", "CA1b"]
+
+
+def test_branch_officer_sees_only_their_union(tree, branch_officer):
+    assert codes(visible_organizations(branch_officer)) == ["CA1a"]
+
+
+def test_code_prefix_does_not_leak_into_scope(tree, branch_officer):
+    # "CA1a" is a string prefix of "CA1ab"; the path separator keeps them apart.
+    from tests.organizations.factories import OrganizationFactory
+
+    OrganizationFactory(code="CA1ab", parent=tree.township_a1)
+    assert codes(visible_organizations(branch_officer)) == ["CA1a"]
+
+
+def test_row_outside_scope_is_404(tree, branch_officer):
+    with pytest.raises(Http404):
+        get_visible_or_404(Organization.objects.all(), branch_officer, via="", code="CA1b")
+    assert get_visible_or_404(Organization.objects.all(), branch_officer, via="", code="CA1a") == tree.union_a1a
+
+
+def test_inactive_or_orgless_user_sees_nothing(tree, branch_officer):
+    branch_officer.is_active = False
+    assert not visible_organizations(branch_officer).exists()
+    assert not is_in_scope(branch_officer, tree.union_a1a)
+
+
+def test_county_is_derived_from_the_tree(tree):
+    assert tree.union_a1a.county == tree.county_a
+    assert tree.county_a.county == tree.county_a
+    assert tree.city.county is None
+    assert tree.union_a1a.depth == 3
