@@ -103,3 +103,7 @@ class Organization(models.Model):
 
     def is_ancestor_of(self, other: "Organization") -> bool:
         return other.path.startswith(self.path)
+
+
+# The ledger models live in their own module; Django finds models through this one.
+from .ledger.models import *  # noqa: E402,F401,F403

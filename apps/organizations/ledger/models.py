@@ -1,0 +1,1 @@
+# Employer ledger, establishment rate, new sectors, instructors, demonstration sites (issue 3).
