@@ -73,3 +73,11 @@ def leader(tree):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """The test client and live_server speak plain HTTP; production keeps HTTPS on (settings.HTTPS)."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
