@@ -1,0 +1,229 @@
+"""The membership roll (会员) and membership transfers (会员转会), issue 4.
+
+Sized for the reference city's 856,000 members: every index below names the query it
+serves. One person holds one membership at a time across the city (active or
+retained); the database refuses a second one, earlier memberships stay as rows with
+other statuses, and simple-history keeps who changed what and when.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.core.validators import validate_phone, validate_resident_id
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC_MEMBER = "cpc_member", _("CPC member")
+    CPC_PROBATIONARY = "cpc_probationary", _("probationary CPC member")
+    CYL_MEMBER = "cyl_member", _("Communist Youth League member")
+    DEMOCRATIC_PARTY = "democratic_party", _("member of a democratic party")
+    NON_PARTY = "non_party", _("non-party personage")
+    MASSES = "masses", _("masses")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("primary school or below")
+    JUNIOR_HIGH = "junior_high", _("junior high school")
+    SENIOR_HIGH = "senior_high", _("senior high school / technical secondary school")
+    JUNIOR_COLLEGE = "junior_college", _("junior college")
+    BACHELOR = "bachelor", _("bachelor's degree")
+    MASTER = "master", _("master's degree")
+    DOCTORATE = "doctorate", _("doctorate")
+
+
+class WorkerCategory(models.TextChoices):
+    REGULAR = "regular", _("employee")
+    MIGRANT = "migrant", _("migrant worker")
+    NEW_EMPLOYMENT = "new_employment", _("new-employment-form worker")
+    DISPATCHED = "dispatched", _("dispatched worker")
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    RETAINED = "retained", _("retained")
+    TRANSFERRED_OUT = "transferred_out", _("transferred out")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    DECEASED = "deceased", _("deceased")
+
+
+# The statuses that hold "the" membership of a person; at most one row per ID number.
+CURRENT_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+
+
+class Member(models.Model):
+    """One membership of one person in one union organization."""
+
+    Status = MemberStatus
+
+    name = models.CharField(_("name"), max_length=50)
+    # Normalized by apps.core.validators.normalize_resident_id: 18 characters, upper-case X.
+    id_number = models.CharField(_("resident ID number"), max_length=18, validators=[validate_resident_id])
+    # Both derived from id_number by the services; kept as columns to filter and sort on.
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[validate_phone])
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    political_status = models.CharField(
+        _("political status"), max_length=32, choices=PoliticalStatus.choices, blank=True
+    )
+    education = models.CharField(_("education"), max_length=32, choices=Education.choices, blank=True)
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    employer = models.ForeignKey(
+        "organizations.Employer",
+        verbose_name=_("employer unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("union organization"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,  # led by the (organization, status) index below
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    worker_category = models.CharField(
+        _("worker category"), max_length=32, choices=WorkerCategory.choices, default=WorkerCategory.REGULAR
+    )
+    card_number = models.CharField(_("member card number"), max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    status_reason = models.CharField(_("reason for the status"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["organization_id", "name", "id"]
+        constraints = [
+            # DESIGN.md: one membership at a time across the city. Earlier memberships
+            # keep their rows with transferred_out/withdrawn/deceased, outside the index.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=models.Q(status__in=["active", "retained"]),
+                name="member_one_current_membership",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sex__in=["M", "F"]),
+                name="member_sex_valid",
+            ),
+        ]
+        indexes = [
+            # The list's main path: a union's (or a subtree's unions') members by status.
+            # Scope is "organization in subtree", resolved as organization_id IN (...).
+            models.Index(fields=["organization", "status"], name="member_org_status_idx"),
+            # Name search is "contains" (a clerk types part of a name): a trigram GIN index
+            # answers LIKE '%...%' for three or more characters. The database is C.UTF-8,
+            # in which pg_trgm does take CJK characters as word characters.
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="member_name_trgm_idx"),
+            # Exact ID search across every status (the partial unique index only covers
+            # current memberships), and the roster import's lookups by ID.
+            models.Index(fields=["id_number"], name="member_id_number_idx"),
+            # "Last 4-6 characters of the ID" (what a member reads out on the phone): an
+            # index on reverse(id_number) with text_pattern_ops turns the suffix into a
+            # prefix, so 4, 5 or 6 trailing characters are one range scan each
+            # (reverse(id_number) LIKE '4321%'). A right(id_number, 6) index would only
+            # serve exactly 6; a stored reversed column would cost 18 bytes a row and
+            # a second source of truth.
+            models.Index(
+                OpClass(Reverse("id_number"), name="text_pattern_ops"), name="member_id_suffix_idx"
+            ),
+            # "Joined between" filters and sorting by join date.
+            models.Index(fields=["joined_on"], name="member_joined_on_idx"),
+            # Age ranges are birth_date ranges.
+            models.Index(fields=["birth_date"], name="member_birth_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in CURRENT_STATUSES
+
+
+class Transfer(models.Model):
+    """A request to move a membership from one union to another (会员转会).
+
+    Requested by either side; confirmed by the receiving union or a county/city clerk
+    whose scope covers it (apps.members.services). At most one pending transfer per member.
+    """
+
+    class Side(models.TextChoices):
+        SENDING = "sending", _("sending union")
+        RECEIVING = "receiving", _("receiving union")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled")
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="transfers")
+    from_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("from union"),
+        on_delete=models.PROTECT,
+        related_name="outgoing_transfers",
+    )
+    to_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("to union"),
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+    )
+    initiated_by_side = models.CharField(_("requested by side"), max_length=16, choices=Side.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("membership transfer")
+        verbose_name_plural = _("membership transfers")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="transfer_one_pending_per_member",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_organization=models.F("to_organization")),
+                name="transfer_between_two_unions",
+            ),
+        ]
+        indexes = [
+            # Incoming / outgoing lists of a union, pending first.
+            models.Index(fields=["to_organization", "status"], name="transfer_to_status_idx"),
+            models.Index(fields=["from_organization", "status"], name="transfer_from_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.to_organization}"
