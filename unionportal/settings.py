@@ -92,6 +92,8 @@ CACHES = {
         "KEY_PREFIX": "unionportal",
     }
 }
+if env("CACHE_URL", default=""):  # the run command's no-Redis fallback sets locmemcache://
+    CACHES = {"default": env.cache("CACHE_URL")}
 
 # --- accounts and sessions -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -163,6 +165,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Probes call /healthz/ over plain HTTP from inside the network; it carries no cookies or data.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 # --- e-mail -------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -181,6 +185,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Remote-control broadcasts (worker ping) are Redis pub/sub; a distinct name keeps two
+# deployments (or a test's worker) sharing one Redis from answering each other.
+CELERY_CONTROL_EXCHANGE = env("CELERY_CONTROL_EXCHANGE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Used only by the run command's last-resort fallback when no Redis can be had.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
