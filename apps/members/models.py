@@ -130,6 +130,8 @@ class Member(models.Model):
             # answers LIKE '%...%' for three or more characters. The database is C.UTF-8,
             # in which pg_trgm does take CJK characters as word characters.
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="member_name_trgm_idx"),
+            # Sorting the list by name without sorting 860k rows (top-N needs an ordered index).
+            models.Index(fields=["name", "id"], name="member_name_sort_idx"),
             # Exact ID search across every status (the partial unique index only covers
             # current memberships), and the roster import's lookups by ID.
             models.Index(fields=["id_number"], name="member_id_number_idx"),
@@ -202,6 +204,16 @@ class Transfer(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # The membership row created in the receiving union when the transfer is confirmed;
+    # the original row stays in the sending union as "transferred out".
+    resulting_member = models.OneToOneField(
+        Member,
+        verbose_name=_("new membership"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfer_in",
+    )
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
 
     class Meta:

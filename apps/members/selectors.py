@@ -1,0 +1,255 @@
+"""Every read of the membership roll that lists, searches or counts; each starts from scope.
+
+Sized for 856,000 members: the list never counts the whole table to paginate (see
+views), name search is a trigram-indexed contains, ID search is an exact match on 18
+characters or a suffix match on 4-6 trailing characters through the reverse(id_number)
+index, and counts for organization pages are one aggregate query.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.db.models.functions import Reverse
+
+from apps.core.models import SensitiveAccess
+from apps.core.scoping import get_visible_or_404, is_in_scope, scope_queryset, visible_organizations
+from apps.core.validators import clean_text, normalize_resident_id
+from apps.organizations.models import Organization
+
+from .models import CURRENT_STATUSES, Member, Transfer, WorkerCategory
+
+STATUS_CURRENT = "current"  # the filter value for "active or retained", the list's default
+_FULL_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
+_ID_SUFFIX = re.compile(r"^\d{3,5}[\dX]$")  # 4 to 6 trailing characters
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """Cleaned filter values of the member list (all optional)."""
+
+    organization: Organization | None = None
+    status: str = STATUS_CURRENT
+    worker_category: str = ""
+    political_status: str = ""
+    sex: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    joined_from: datetime.date | None = None
+    joined_to: datetime.date | None = None
+    q: str = ""
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def visible_organization_by_code(actor, code: str) -> Organization | None:
+    """The organization with that code if it lies in the actor's scope, else None."""
+    code = clean_text(code)
+    if not code:
+        return None
+    return visible_organizations(actor).filter(code=code).first()
+
+
+def search_members(queryset: QuerySet, q: str) -> QuerySet:
+    """Narrow by a search text: a full ID number → exact match; 4-6 trailing ID characters
+    → suffix match (reverse(id_number) LIKE 'reversed%' on member_id_suffix_idx); anything
+    else → name contains (LIKE '%q%' on the trigram index member_name_trgm_idx)."""
+    text = clean_text(q).replace(" ", "").upper()
+    if not text:
+        return queryset
+    if _FULL_ID.match(text):
+        try:
+            return queryset.filter(id_number=normalize_resident_id(text))
+        except Exception:  # noqa: BLE001 - an invalid number matches nobody
+            return queryset.none()
+    if _ID_SUFFIX.match(text):
+        return queryset.annotate(id_reversed=Reverse("id_number")).filter(id_reversed__startswith=text[::-1])
+    if any(c.isdigit() for c in text):
+        return queryset.none()  # names hold no digits; a partial ID needs 4-6 trailing characters
+    return queryset.filter(name__contains=clean_text(q))
+
+
+def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = None) -> QuerySet[Member]:
+    """The members the actor may see, narrowed by `filters`, newest first, with what the
+    list shows (union organization) joined in."""
+    qs = scope_queryset(Member.objects.all(), actor)
+    f = filters
+    if f.organization is not None:
+        if not is_in_scope(actor, f.organization):
+            return qs.none()
+        qs = qs.filter(organization__path__startswith=f.organization.path)
+    if f.status == STATUS_CURRENT:
+        qs = qs.filter(status__in=CURRENT_STATUSES)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    for field in ("worker_category", "political_status", "sex"):
+        if getattr(f, field):
+            qs = qs.filter(**{field: getattr(f, field)})
+    today = today or datetime.date.today()
+    if f.age_min is not None:
+        qs = qs.filter(birth_date__lte=_years_before(today, f.age_min))
+    if f.age_max is not None:
+        qs = qs.filter(birth_date__gt=_years_before(today, f.age_max + 1))
+    if f.joined_from:
+        qs = qs.filter(joined_on__gte=f.joined_from)
+    if f.joined_to:
+        qs = qs.filter(joined_on__lte=f.joined_to)
+    qs = search_members(qs, f.q)
+    return qs.select_related("organization").order_by("-id")
+
+
+def member_detail(*, actor, pk: int) -> Member:
+    """One member in the actor's scope, else 404."""
+    return get_visible_or_404(
+        Member.objects.select_related("organization", "employer"), actor, pk=pk
+    )
+
+
+@dataclass
+class HistoryEntry:
+    record: object
+    changes: list  # [(field verbose name, old, new)]
+
+
+# Fields whose old/new values the history shows masked or not at all.
+_MASKED_HISTORY_FIELDS = {"id_number", "phone", "birth_date"}
+
+
+def member_history(*, member: Member, limit: int = 50) -> list[HistoryEntry]:
+    """The member row's history, newest first: who, when, why and which fields changed.
+    Two queries at most whatever the length (records with their users, then diffs in memory)."""
+    records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])
+            for change in delta.changes:
+                field = Member._meta.get_field(change.field)
+                hidden = change.field in _MASKED_HISTORY_FIELDS
+                changes.append((field.verbose_name, None if hidden else change.old, None if hidden else change.new))
+        entries.append(HistoryEntry(record=newer, changes=changes))
+    return entries
+
+
+def member_transfers(*, member: Member) -> QuerySet[Transfer]:
+    """Transfers out of this membership row and the one that created it."""
+    return Transfer.objects.filter(Q(member=member) | Q(resulting_member=member)).select_related(
+        "from_organization", "to_organization", "requested_by", "decided_by"
+    )
+
+
+def other_memberships(*, actor, member: Member) -> QuerySet[Member]:
+    """The same person's other membership rows that the actor may see (earlier unions)."""
+    return (
+        scope_queryset(Member.objects.filter(id_number=member.id_number), actor)
+        .exclude(pk=member.pk)
+        .select_related("organization")
+        .order_by("-id")
+    )
+
+
+def transfer_list(*, actor, direction: str, status: str = "") -> QuerySet[Transfer]:
+    """Transfers into ("incoming") or out of ("outgoing") the unions in the actor's scope."""
+    via = "to_organization" if direction == "incoming" else "from_organization"
+    qs = scope_queryset(Transfer.objects.all(), actor, via=via)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("member", "from_organization", "to_organization", "requested_by", "decided_by")
+
+
+def transfer_detail(*, actor, pk: int) -> Transfer:
+    """A transfer either side of which lies in the actor's scope, else 404."""
+    transfer = (
+        Transfer.objects.select_related("member", "from_organization", "to_organization").filter(pk=pk).first()
+    )
+    if transfer is None or not (
+        is_in_scope(actor, transfer.to_organization) or is_in_scope(actor, transfer.from_organization)
+    ):
+        raise Http404
+    return transfer
+
+
+def current_membership(*, id_number: str) -> Member | None:
+    """The person's current (active or retained) membership anywhere in the city, for a
+    receiving-side transfer request; callers show it masked and only its union's name."""
+    return (
+        Member.objects.select_related("organization")
+        .filter(id_number=id_number, status__in=CURRENT_STATUSES)
+        .first()
+    )
+
+
+# --- counts for organization pages (issue 4 item 8) ---------------------------------
+
+
+def members_count_by_organization(*, actor, orgs) -> dict[int, dict[str, int]]:
+    """Current members (and new-employment-form members) in each organization's subtree,
+    {org_id: {"members": n, "new_employment": m}}, for the organizations in scope; one query."""
+    orgs = [o for o in orgs if is_in_scope(actor, o)]
+    if not orgs:
+        return {}
+    in_any = Q()
+    aggregates = {}
+    new_form = Q(worker_category=WorkerCategory.NEW_EMPLOYMENT)
+    for org in orgs:
+        under = Q(organization__path__startswith=org.path)
+        in_any |= under
+        aggregates[f"m{org.pk}"] = Count("id", filter=under)
+        aggregates[f"n{org.pk}"] = Count("id", filter=under & new_form)
+    totals = (
+        scope_queryset(Member.objects.filter(status__in=CURRENT_STATUSES), actor)
+        .filter(in_any)
+        .aggregate(**aggregates)
+    )
+    return {o.pk: {"members": totals[f"m{o.pk}"], "new_employment": totals[f"n{o.pk}"]} for o in orgs}
+
+
+def members_count_by_county(*, actor) -> list[dict]:
+    """Current and new-employment-form members per county/district in scope, one query:
+    [{"county_id", "county_name", "members", "new_employment"}], largest first."""
+    rows = (
+        scope_queryset(Member.objects.filter(status__in=CURRENT_STATUSES), actor)
+        .values("organization__county_id", "organization__county__name")
+        .annotate(
+            members=Count("id"),
+            new_employment=Count("id", filter=Q(worker_category=WorkerCategory.NEW_EMPLOYMENT)),
+        )
+        .order_by("-members")
+    )
+    return [
+        {
+            "county_id": r["organization__county_id"],
+            "county_name": r["organization__county__name"],
+            "members": r["members"],
+            "new_employment": r["new_employment"],
+        }
+        for r in rows
+    ]
+
+
+def new_employment_count(*, actor, organization: Organization | None = None) -> int:
+    """New-employment-form members (couriers, riders, drivers) currently in scope."""
+    qs = scope_queryset(
+        Member.objects.filter(status__in=CURRENT_STATUSES, worker_category=WorkerCategory.NEW_EMPLOYMENT), actor
+    )
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    return qs.count()
+
+
+# --- the access log ------------------------------------------------------------------
+
+
+def sensitive_access_list(*, actor) -> QuerySet[SensitiveAccess]:
+    """Who read whose protected data in full, newest first, in the actor's scope."""
+    return scope_queryset(SensitiveAccess.objects.all(), actor).select_related("actor", "organization")
