@@ -173,13 +173,12 @@ class Employer(models.Model):
         return self.covering_union_id is not None
 
     def clean(self):
-        from apps.core.validators import normalize_credit_code, validate_credit_code
+        from apps.core.validators import normalize_credit_code
 
         errors = {}
         if self.social_credit_code:
-            self.social_credit_code = normalize_credit_code(self.social_credit_code)
             try:
-                validate_credit_code(self.social_credit_code)
+                self.social_credit_code = normalize_credit_code(self.social_credit_code)
             except ValidationError as exc:
                 errors["social_credit_code"] = exc.messages
         else:
