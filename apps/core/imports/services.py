@@ -1,0 +1,191 @@
+"""The upload pipeline's writes: create a job, validate it into staged rows, commit it.
+
+Validation reads the file once, cleans each row through the kind's columns (core
+validators), marks duplicates inside the file, classifies clean rows against the
+database one chunk (one query) at a time, and stages every row with COPY; progress is
+saved after each chunk for the progress bar. A job with any error row is refused:
+nothing from it can be written. Commit writes a validated job in ONE transaction.
+"""
+
+import hashlib
+import json
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.models import ImportJob, ImportRow
+from apps.core.permissions import require_capability
+from apps.core.scoping import is_in_scope
+from apps.core.spreadsheets.bulk import copy_rows
+from apps.core.spreadsheets.columns import map_headers
+from apps.core.spreadsheets.reader import SpreadsheetError, limit, read_spreadsheet, size_limit_message
+
+from .importer import StagedRow, get_importer, importer_class
+
+logger = logging.getLogger(__name__)
+Outcome = ImportRow.Outcome
+Status = ImportJob.Status
+
+
+class ImportRefused(Exception):
+    """The action cannot be done on this job; the message says why."""
+
+
+def check_upload_access(*, actor, organization, capability: str) -> None:
+    """Uploads go into an organization in the actor's scope, by an actor holding the right.
+
+    actor None is the operator's command line. Out of scope → PermissionDenied is never
+    reached from views, which 404 first; this is the service's own guard.
+    """
+    if actor is None:
+        return
+    require_capability(actor, capability)
+    if not is_in_scope(actor, organization):
+        raise PermissionDenied
+
+
+def create_import_job(*, kind: str, organization, uploaded_by, uploaded_file, enqueue: bool = True) -> ImportJob:
+    """Keep the uploaded file with who, when, its hash and size; validation runs after commit.
+
+    Rule: a file over the size limit is refused before it is stored.
+    """
+    check_upload_access(actor=uploaded_by, organization=organization, capability=importer_class(kind).capability)
+    if uploaded_file.size > limit("IMPORT_MAX_FILE_BYTES"):
+        raise ImportRefused(size_limit_message())
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    with transaction.atomic():
+        job = ImportJob(
+            kind=kind, organization=organization, uploaded_by=uploaded_by,
+            original_name=uploaded_file.name[:255], sha256=digest.hexdigest(), size=uploaded_file.size,
+        )
+        job.file.save(uploaded_file.name, uploaded_file, save=False)
+        job.save()
+        if enqueue:
+            from .tasks import validate_import
+
+            validate_import.delay(job_id=job.pk)  # sent once this transaction commits
+    return job
+
+
+def run_validation(*, job_id: int) -> ImportJob:
+    """Validate a job's file into staged rows; idempotent (a finished job is left alone,
+    an interrupted one starts over)."""
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=[Status.UPLOADED, Status.VALIDATING]).update(
+        status=Status.VALIDATING, rows_checked=0
+    )
+    job = ImportJob.objects.select_related("organization").get(pk=job_id)
+    if not claimed:
+        return job
+    ImportRow.objects.filter(job=job).delete()
+    importer = get_importer(job)
+    try:
+        with job.file.open("rb") as handle:
+            sheet = read_spreadsheet(handle)
+        headers = map_headers(sheet.rows, importer.columns)
+    except SpreadsheetError as exc:
+        return _finish(job, Status.REFUSED, {"error": str(exc)})
+    job.rows_total = max(sheet.row_count - headers.header_row, 0)
+    job.save(update_fields=["rows_total"])
+    counts = dict.fromkeys(Outcome.values, 0)
+    seen: dict = {}
+    chunk: list[StagedRow] = []
+    for row_number, cells in sheet.rows:
+        row = StagedRow(row_number)
+        importer.clean_row(row, headers.values(cells), headers)
+        _mark_duplicate(importer, row, seen, headers)
+        chunk.append(row)
+        if len(chunk) >= importer.chunk_size:
+            _stage_chunk(job, importer, chunk, counts, checked=row_number - headers.header_row)
+            chunk = []
+    if chunk:
+        _stage_chunk(job, importer, chunk, counts, checked=job.rows_total)
+    summary = {"counts": counts, "header_row": headers.header_row, "file_type": sheet.file_type,
+               "unknown_columns": headers.unknown, "columns": headers.headers}
+    if not sum(counts.values()):
+        summary["error"] = _("The file has a header row but no data rows.")
+        return _finish(job, Status.REFUSED, summary)
+    return _finish(job, Status.REFUSED if counts[Outcome.ERROR] else Status.VALIDATED, summary)
+
+
+def _mark_duplicate(importer, row: StagedRow, seen: dict, headers) -> None:
+    if row.is_error:
+        return
+    key = importer.row_key(row)
+    if key is None:
+        return
+    first = seen.setdefault(key, row.row_number)
+    if first != row.row_number:
+        header = headers.headers.get(importer.key_fields[0], importer.key_fields[0])
+        row.error(header, importer.duplicate_message(first))
+
+
+def _stage_chunk(job, importer, chunk: list[StagedRow], counts: dict, *, checked: int) -> None:
+    clean = [r for r in chunk if not r.is_error]
+    if clean:
+        importer.classify(clean)
+    copy_rows(
+        ImportRow._meta.db_table,
+        ["job_id", "row_number", "outcome", "data", "messages", "target_id"],
+        (
+            (job.pk, r.row_number, r.outcome, _json(r.data), _json(r.messages), r.target_id)
+            for r in chunk
+        ),
+    )
+    for r in chunk:
+        counts[r.outcome] += 1
+    ImportJob.objects.filter(pk=job.pk).update(rows_checked=checked)
+
+
+def _json(value) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def _finish(job: ImportJob, status: str, summary: dict) -> ImportJob:
+    job.status = status
+    job.summary = summary
+    job.rows_checked = job.rows_total
+    job.validated_at = timezone.now()
+    job.save(update_fields=["status", "summary", "rows_checked", "validated_at"])
+    return job
+
+
+def commit_import(*, job: ImportJob, actor) -> ImportJob:
+    """Write a validated job's rows in ONE transaction: all of them or none.
+
+    Rules: only a validated job can be committed; committing a committed job again does
+    nothing; scope and right are checked again at commit (actor None = command line).
+    A database failure leaves nothing written and marks the job failed.
+    """
+    importer = get_importer(job)
+    try:
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().select_related("organization").get(pk=job.pk)
+            if locked.status == Status.COMMITTED:
+                return locked
+            if locked.status != Status.VALIDATED:
+                raise ImportRefused(_("Only a validated upload without errors can be committed."))
+            check_upload_access(actor=actor, organization=locked.organization, capability=importer.capability)
+            importer.job = locked
+            result = importer.commit(actor=actor)
+            locked.status = Status.COMMITTED
+            locked.committed_at = timezone.now()
+            locked.committed_by = actor
+            locked.summary = {**locked.summary, "result": result}
+            locked.save(update_fields=["status", "committed_at", "committed_by", "summary"])
+            return locked
+    except DatabaseError as exc:
+        logger.exception("commit of import job %s failed", job.pk)
+        failed = ImportJob.objects.get(pk=job.pk)
+        failed.status = Status.FAILED
+        failed.summary = {**failed.summary, "error": _(
+            "Nothing was written: the roll changed while the upload waited, or the database refused a row. "
+            "Upload the file again."
+        )}
+        failed.save(update_fields=["status", "summary"])
+        raise ImportRefused(failed.summary["error"]) from exc

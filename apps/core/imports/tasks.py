@@ -1,0 +1,16 @@
+"""Celery entry points of the upload pipeline: ids in, call the service."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from apps.core.tasks import TransactionAwareTask
+
+
+@shared_task(
+    base=TransactionAwareTask, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def validate_import(*, job_id: int) -> str:
+    # acks_late: validation is idempotent, so a worker lost halfway is simply redone.
+    from .services import run_validation
+
+    return run_validation(job_id=job_id).status

@@ -1,0 +1,92 @@
+"""The one safe .xlsx writer for every export and error report.
+
+Text that starts with = + - @ (or a tab or carriage return) is what Excel and other
+spreadsheet programs may run as a formula (OWASP "CSV injection"); such cells are
+written with a leading apostrophe. Every string is written as a string — never parsed
+into a formula, a URL or a number — and XlsxWriter's constant_memory mode keeps
+memory flat however many rows are written (rows must then be written in order).
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import xlsxwriter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: str) -> str:
+    """The text with a leading apostrophe when a spreadsheet could read it as a formula."""
+    if value and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeSheetWriter:
+    """One worksheet written row by row; strings neutralized, dates formatted."""
+
+    def __init__(self, workbook: "SafeWorkbook", name: str | None, text_columns: Iterable[int] = ()):
+        self.book = workbook
+        self.sheet = workbook.book.add_worksheet(name)
+        self.row = 0
+        for column in text_columns:
+            # Typed-in values in these columns stay text (ID numbers keep their digits).
+            self.sheet.set_column(column, column, 22, workbook.text_format)
+
+    def write_row(self, values: Sequence, cell_format=None) -> None:
+        for column, value in enumerate(values):
+            self.write_cell(self.row, column, value, cell_format)
+        self.row += 1
+
+    def write_cell(self, row: int, column: int, value, cell_format=None) -> None:
+        sheet = self.sheet
+        if value is None or value == "":
+            sheet.write_blank(row, column, None, cell_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, cell_format)
+        elif isinstance(value, int | float | Decimal):
+            sheet.write_number(row, column, value, cell_format)
+        elif isinstance(value, datetime.datetime):
+            sheet.write_datetime(row, column, value.replace(tzinfo=None), self.book.datetime_format)
+        elif isinstance(value, datetime.date):
+            sheet.write_datetime(row, column, value, self.book.date_format)
+        else:
+            sheet.write_string(row, column, neutralize(str(value)), cell_format or self.book.text_format)
+
+    def set_widths(self, widths: Sequence[int]) -> None:
+        for column, width in enumerate(widths):
+            self.sheet.set_column(column, column, width)
+
+
+class SafeWorkbook:
+    """`with SafeWorkbook(path_or_buffer) as book: sheet = book.add_sheet(...)`."""
+
+    def __init__(self, target, *, constant_memory: bool = True):
+        self.book = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": constant_memory,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "in_memory": not isinstance(target, str),
+            },
+        )
+        self.text_format = self.book.add_format({"num_format": "@"})
+        self.date_format = self.book.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime_format = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.header_format = self.book.add_format({"bold": True, "bg_color": "#E9ECEF", "num_format": "@"})
+
+    def add_sheet(self, name: str | None = None, text_columns: Iterable[int] = ()) -> SafeSheetWriter:
+        return SafeSheetWriter(self, name, text_columns)
+
+    def close(self) -> None:
+        self.book.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
