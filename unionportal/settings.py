@@ -123,7 +123,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"  # renders registration/locked_out.html with the retry time
 
 # --- i18n ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -196,6 +196,10 @@ CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 # --- uploads ------------------------------------------------------------------
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Spreadsheet uploads (apps.core.spreadsheets): refused above these, with a clear message.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+CELERY_IMPORTS = ["apps.core.imports.tasks"]
 
 LOGGING = {
     "version": 1,

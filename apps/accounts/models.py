@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,14 @@ class User(AbstractUser):
                 name="accounts_user_role_needs_organization",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        # The database constraint holds the rule; this gives the form a message on the right field.
+        if self.role and self.organization_id is None:
+            raise ValidationError(
+                {"organization": _("A user with a role needs an organization: the role works inside its scope.")}
+            )
 
     def has_capability(self, capability: str) -> bool:
         if not self.is_active:
