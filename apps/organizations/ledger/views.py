@@ -219,6 +219,7 @@ def instructor_edit(request, pk):
 
 class DemonstrationSiteListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "organizations/ledger/site_list.html"
+    model = DemonstrationSite
     filterset_fields = ["level", "status"]
     table_class = DemonstrationSiteTable
     table_pagination = {"per_page": PER_PAGE}
