@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import BigIntegerField, Case, F, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -77,14 +77,15 @@ def _move_employers(*, source, target, by, reason) -> int:
 def _move_subtree(*, source: Organization, target: Organization) -> int:
     """Re-parent source's children under target; one UPDATE rewrites every descendant's path."""
     new_county = target.pk if target.kind == K.COUNTY_FEDERATION else target.county_id
+    fk = BigIntegerField()
     return (
         Organization.objects.filter(path__startswith=source.path)
         .exclude(pk=source.pk)
         .update(
             path=Concat(Value(target.path), Substr("path", len(source.path) + 1)),
             depth=F("depth") - source.depth + target.depth,
-            parent=Case(When(parent=source.pk, then=Value(target.pk)), default=F("parent")),
-            county=Value(new_county),
+            parent=Case(When(parent=source.pk, then=Value(target.pk)), default=F("parent"), output_field=fk),
+            county=Value(new_county, output_field=fk),
         )
     )
 
