@@ -1,0 +1,34 @@
+"""Child process of the import benchmark: one roster import, its peak memory, as JSON.
+
+    python -m apps.core.benchmarking.child FILE ORG_CODE
+
+Prints {"status", "seconds", "written", "baseline_mib", "peak_mib"} on its last line.
+`baseline_mib` is the process after Django's start; `peak_mib` the highest resident size.
+"""
+
+import json
+import os
+import resource
+import sys
+
+
+def main(path: str, org_code: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings")
+    import django
+
+    django.setup()
+    from pathlib import Path
+
+    from apps.core.benchmarking.imports import import_roster_once
+    from apps.members.models import Member
+
+    Member.objects.exists()  # open the connection before the baseline
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = import_roster_once(Path(path), org_code)
+    result["baseline_mib"] = round(baseline / 1024, 1)
+    result["peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

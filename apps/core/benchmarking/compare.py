@@ -1,0 +1,96 @@
+"""The same work done the way users would otherwise do it, measured in the same run.
+
+- the Django admin changelist for members with a search box (a throwaway ModelAdmin on
+  its own AdminSite: never registered with the portal's admin);
+- django-import-export importing the same 10,000-row file (bench/member_resource.py);
+- plain PostgreSQL COPY of the same rows: the floor no importer can beat.
+
+Each write runs inside a transaction that is rolled back.
+"""
+
+import time
+
+from django.db import connection, transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from apps.members.demo import copy_rows
+from apps.members.models import Member
+
+from .pages import logged_in_client
+from .stats import time_repeatedly
+
+
+class Rollback(Exception):
+    """Raised to leave a transaction.atomic block rolled back."""
+
+
+def rolled_back(action):
+    """Run `action()` in a transaction that is rolled back; return its result."""
+    result = None
+    try:
+        with transaction.atomic():
+            result = action()
+            raise Rollback
+    except Rollback:
+        pass
+    return result
+
+
+# --- Django admin search ---------------------------------------------------------------
+
+def admin_search_timing(admin_user, term: str, *, repeats: int, warmup: int) -> dict:
+    """p50/p95 of the admin changelist searching `term` (see admin_urls.py), as a superuser."""
+    from . import admin_urls
+
+    with override_settings(ROOT_URLCONF="apps.core.benchmarking.admin_urls"):
+        client = logged_in_client(admin_user)
+
+        def search():
+            response = client.get(admin_urls.CHANGELIST_URL, {"q": term}, secure=True)
+            assert response.status_code == 200, response.status_code
+
+        return time_repeatedly(search, repeats=repeats, warmup=warmup).as_dict()
+
+
+# --- imports -------------------------------------------------------------------------------
+
+COPY_COLUMNS = (
+    "name", "id_number", "sex", "birth_date", "phone", "ethnicity", "political_status", "education",
+    "employer_name", "joined_on", "worker_category", "card_number", "organization_id", "status",
+    "status_reason", "created_at", "updated_at",
+)
+
+
+def copy_floor_seconds(records: list[dict], organization) -> float:
+    """COPY the already-clean rows into the member table (indexes included), rolled back."""
+    now = timezone.now()
+    defaults = {"organization_id": organization.pk, "status": "active", "status_reason": "",
+                "created_at": now, "updated_at": now}
+    columns = [c for c in COPY_COLUMNS if c in {f.attname for f in Member._meta.concrete_fields}]
+
+    def copy():
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            copy_rows(cursor.cursor, Member._meta.db_table, columns, ({**defaults, **r} for r in records))
+        return time.perf_counter() - started
+
+    return rolled_back(copy)
+
+
+def import_export_seconds(path, organization) -> tuple[float, int]:
+    """django-import-export with its defaults importing the file, rolled back."""
+    import tablib
+
+    from bench.member_resource import member_resource_for
+
+    resource = member_resource_for(organization)()
+
+    def run():
+        started = time.perf_counter()
+        with open(path, "rb") as handle:
+            dataset = tablib.Dataset().load(handle.read(), format=path.suffix.lstrip("."))
+        result = resource.import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
+        return time.perf_counter() - started, result.totals.get("new", 0)
+
+    return rolled_back(run)

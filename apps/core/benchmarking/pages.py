@@ -1,0 +1,122 @@
+"""The pages timed as city, county and branch users: server time p50/p95 and query counts.
+
+Each request goes through Django's whole stack in process (middleware, view, template),
+timed from the request to the rendered response; no network, no browser. A page whose
+URL does not reverse yet is reported "not built" rather than failing the run.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from .actors import Actor, Sample
+from .stats import time_repeatedly
+
+MEMBER_LIST = ("members:member_list", "members:list")
+MEMBER_DETAIL = ("members:member_detail", "members:detail")
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    url_names: tuple[str, ...]
+    params: Callable[[Sample], dict] = lambda sample: {}
+    kwargs: Callable[[Sample], dict] = lambda sample: {}
+    targets_ms: float | None = None  # p95 target, where an issue sets one
+
+
+MEMBER_TARGET_MS = 150  # issue 4: list, filtered list, ID and name search, p95 at 860k
+PAGES = [
+    Page("member_list", "member list, first page", MEMBER_LIST, targets_ms=MEMBER_TARGET_MS),
+    Page("member_list_filtered", "member list, county + new-employment-form", MEMBER_LIST,
+         params=lambda s: {"organization": s.county.code, "worker_category": "new_employment"},
+         targets_ms=MEMBER_TARGET_MS),
+    Page("member_search_id", "member search, exact ID number", MEMBER_LIST,
+         params=lambda s: {"q": s.id_number}, targets_ms=MEMBER_TARGET_MS),
+    Page("member_search_id_suffix", "member search, last 6 of the ID", MEMBER_LIST,
+         params=lambda s: {"q": s.id_number[-6:]}, targets_ms=MEMBER_TARGET_MS),
+    Page("member_search_name", "member search, name fragment (2 characters)", MEMBER_LIST,
+         params=lambda s: {"q": s.name[:2]}, targets_ms=MEMBER_TARGET_MS),
+    Page("member_search_full_name", "member search, full name", MEMBER_LIST,
+         params=lambda s: {"q": s.name}, targets_ms=MEMBER_TARGET_MS),
+    Page("member_detail", "member detail", MEMBER_DETAIL, kwargs=lambda s: {"pk": s.member_id}),
+    Page("organization_tree", "organization tree",
+         ("organizations:tree", "organizations:organization_tree", "organizations:organization_list")),
+    Page("establishment_rate", "establishment-rate page", ("organizations:rate",)),
+    Page("hardship_list", "hardship case list",
+         ("assistance:case_list", "assistance:hardship_list", "assistance:file_list")),
+    Page("event_list", "event list", ("events:event_list", "events:list")),
+    Page("dashboard", "dashboard", ("dashboard:index", "dashboard:home", "dashboard:dashboard"),
+         targets_ms=300),
+]
+
+
+def resolve(page: Page, sample: Sample) -> str | None:
+    for name in page.url_names:
+        try:
+            return reverse(name, kwargs=page.kwargs(sample) or None)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@dataclass
+class PageResult:
+    page: str
+    label: str
+    actor: str
+    status: str  # "ok", "not built", "HTTP 404" ...
+    url: str = ""
+    queries: int | None = None
+    timing: dict = field(default_factory=dict)
+    target_ms: float | None = None
+
+    @property
+    def met(self) -> bool | None:
+        if self.target_ms is None or self.status != "ok":
+            return None
+        return self.timing["p95_ms"] < self.target_ms
+
+
+def logged_in_client(user) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def measure_page(page: Page, actor: Actor, client: Client, sample: Sample, *, repeats: int, warmup: int):
+    url = resolve(page, sample)
+    result = PageResult(page.key, page.label, actor.key, "not built", target_ms=page.targets_ms)
+    if url is None:
+        return result
+    params = page.params(sample)
+    result.url = url
+
+    def get():
+        return client.get(url, params, secure=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = get()
+    if response.status_code != 200:
+        result.status = f"HTTP {response.status_code}"
+        return result
+    result.status = "ok"
+    result.queries = len(queries)
+    result.timing = time_repeatedly(get, repeats=repeats, warmup=warmup).as_dict()
+    return result
+
+
+def measure_pages(actors: list[Actor], sample: Sample, *, repeats: int, warmup: int, say=print):
+    results = []
+    for actor in actors:
+        client = logged_in_client(actor.user)
+        for page in PAGES:
+            result = measure_page(page, actor, client, sample, repeats=repeats, warmup=warmup)
+            say(f"    {actor.key:7} {page.label:45} {result.status:10} {result.timing.get('p95_ms', '')}")
+            results.append(result)
+    return results

@@ -1,0 +1,72 @@
+"""The benchmark's printed table and its JSON file (benchmark-results/latest.json)."""
+
+import json
+import os
+import platform
+from pathlib import Path
+
+import django
+from django.db import connection
+
+IMPORT_TARGETS_S = {"xlsx": 3.0, "csv": 10.0}  # issue 4: 10,000 rows .xlsx < 3 s, 100,000 rows .csv < 10 s
+
+
+def machine() -> dict:
+    memory_kib = 0
+    try:
+        with open("/proc/meminfo") as handle:
+            memory_kib = int(handle.readline().split()[1])
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpus": os.cpu_count(), "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": platform.python_version(), "django": django.get_version(), "postgresql": postgres,
+        "platform": platform.platform(),
+    }
+
+
+def _verdict(met) -> str:
+    return {True: "met", False: "NOT MET", None: ""}[met]
+
+
+def page_table(pages) -> list[str]:
+    lines = [f"{'page':46} {'user':7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7}  target"]
+    for r in pages:
+        if r["status"] != "ok":
+            lines.append(f"{r['label']:46} {r['actor']:7} {r['status']:>17}")
+            continue
+        target = f"p95 < {r['target_ms']:.0f} ms {_verdict(r['met'])}" if r["target_ms"] else ""
+        lines.append(f"{r['label']:46} {r['actor']:7} {r['timing']['p50_ms']:8.1f} {r['timing']['p95_ms']:8.1f}"
+                     f" {r['queries']:7}  {target}")
+    return lines
+
+
+def import_table(imports) -> list[str]:
+    lines = [f"{'roster import':28} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9}  target"]
+    for r in imports:
+        if "seconds" not in r:
+            lines.append(f"{r['label']:28} {r['rows']:7} {r['status']}")
+            continue
+        target = f"< {r['target_s']:.0f} s {_verdict(r.get('met'))}" if r.get("target_s") else ""
+        peak = f"{r['peak_mib']:9.0f}" if r.get("peak_mib") is not None else f"{'':9}"
+        lines.append(f"{r['label']:28} {r['rows']:7} {r['seconds']:8.2f} {r['rows_per_second'] or 0:8} {peak}"
+                     f"  {target} {'' if r['status'] == 'ok' else r['status']}")
+    return lines
+
+
+def comparison_table(comparisons) -> list[str]:
+    lines = [f"{'the other way':52} {'theirs':>10} {'ours':>10} {'theirs/ours':>11}"]
+    for c in comparisons:
+        ratio = f"{c['ratio']:11.1f}" if c.get("ratio") else f"{'—':>11}"
+        theirs = f"{c['theirs']:10.2f}" if c.get("theirs") is not None else f"{c.get('status', '—'):>10}"
+        ours = f"{c['ours']:10.2f}" if c.get("ours") is not None else f"{'—':>10}"
+        lines.append(f"{c['label']:52} {theirs} {ours} {ratio}")
+    return lines
+
+
+def write_json(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
