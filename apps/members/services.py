@@ -50,11 +50,11 @@ def match_employer(*, employer_name: str, organization: Organization) -> Employe
 
 
 def _current_membership_error() -> ValidationError:
-    return ValidationError(
-        {"id_number": _("This person already holds a membership in another union organization; "
-                        "ask for a membership transfer instead.")},
+    return ValidationError({"id_number": ValidationError(
+        _("This person already holds a membership in another union organization; "
+          "ask for a membership transfer instead."),
         code="already_member",
-    )
+    )})
 
 
 def _save_with_history(member: Member, *, by, reason: str) -> None:

@@ -1,0 +1,140 @@
+"""Input for the member screens; the rules are apps.members.cleaning's (the upload's)."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization
+
+from .cleaning import clean_member_input
+from .models import Education, PoliticalStatus, Sex, WorkerCategory
+from .selectors import visible_organization_by_code
+from .services import MANUAL_STATUSES
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class OrganizationCodeField(forms.CharField):
+    """A union organization typed as its code; resolved in the form's clean against scope."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Union organization code"))
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+
+def _resolve_org(form, field: str):
+    code = form.cleaned_data.get(field)
+    if not code:
+        return None
+    org = visible_organization_by_code(form.actor, code)
+    if org is None:
+        form.add_error(field, _("No union organization with this code in your scope."))
+    return org
+
+
+class MemberForm(forms.Form):
+    """Create (with the union) or edit a member; errors come from clean_member_input."""
+
+    name = forms.CharField(label=_("name"), max_length=60)
+    id_number = forms.CharField(label=_("resident ID number"), max_length=40)
+    sex = forms.ChoiceField(label=_("sex"), choices=[("", "---------"), *Sex.choices], required=False,
+                            help_text=_("Optional: derived from the ID number; if given it must agree."))
+    phone = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
+    ethnicity = forms.CharField(label=_("ethnicity"), max_length=20, required=False)
+    political_status = forms.ChoiceField(label=_("political status"), choices=[("", "---------"), *PoliticalStatus.choices], required=False)
+    education = forms.ChoiceField(label=_("education"), choices=[("", "---------"), *Education.choices], required=False)
+    employer_name = forms.CharField(label=_("employer"), max_length=200, required=False)
+    joined_on = forms.CharField(label=_("joined on"), required=False, widget=_DATE,
+                                help_text=_("For example 2023-01-15 or 2023年1月15日."))
+    worker_category = forms.ChoiceField(label=_("worker category"), choices=WorkerCategory.choices, initial=WorkerCategory.REGULAR)
+    card_number = forms.CharField(label=_("member card number"), max_length=32, required=False)
+
+    def __init__(self, *args, actor, with_organization: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        if with_organization:
+            self.fields = {"organization": OrganizationCodeField(initial=getattr(actor.organization, "code", "")), **self.fields}
+        self.helper = _helper(_("Save"))
+
+    def clean(self):
+        data = super().clean()
+        if "organization" in self.fields:
+            data["organization"] = _resolve_org(self, "organization")
+        raw = {k: data.get(k) for k in self.base_fields if k in data}
+        try:
+            self.member_data = clean_member_input(raw)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("new status"), choices=[(s.value, s.label) for s in MANUAL_STATUSES])
+    on = forms.DateField(label=_("date"), widget=_DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Change status"))
+
+
+class TransferOutForm(forms.Form):
+    """The sending side: move this member to another union."""
+
+    to_organization = OrganizationCodeField(label=_("receiving union organization code"))
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.helper = _helper(_("Request transfer"))
+
+    def clean_to_organization(self):
+        # The receiving union may lie outside the sender's scope: any active union by code.
+        code = self.cleaned_data["to_organization"].strip()
+        org = Organization.objects.filter(code=code, status=Organization.Status.ACTIVE).first()
+        if org is None:
+            raise ValidationError(_("No active union organization with this code."))
+        return org
+
+
+class TransferInForm(forms.Form):
+    """The receiving side: ask for a person who is a current member elsewhere."""
+
+    id_number = forms.CharField(label=_("resident ID number"), max_length=40)
+    name = forms.CharField(label=_("name"), max_length=60)
+    to_organization = OrganizationCodeField(label=_("receiving union organization code"))
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["to_organization"].initial = getattr(actor.organization, "code", "")
+        self.helper = _helper(_("Request transfer"))
+
+    def clean(self):
+        data = super().clean()
+        data["to_organization"] = _resolve_org(self, "to_organization")
+        try:
+            cleaned = clean_member_input({"id_number": data.get("id_number"), "name": data.get("name")})
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                self.add_error(field, errors)
+            return data
+        data.update(cleaned)
+        return data
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("note"), max_length=200, required=False)

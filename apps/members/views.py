@@ -1,0 +1,226 @@
+"""Member pages: list, detail with history, create/edit, status, reveal, export, access log.
+
+Thin: parse the request, call a selector or a service, render. A member outside scope
+answers 404 (selectors.member_detail); a missing right answers 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+from django_tables2.paginators import LazyPaginator
+
+from apps.core.models import SensitiveAccess
+from apps.core.permissions import capability_required, require_capability
+from apps.core.privacy import birth_year, mask_id_number, mask_phone, record_sensitive_access
+from apps.core.scoping import get_visible_or_404, visible_organizations
+from apps.organizations.models import Organization
+
+from . import selectors, services
+from .exports import export_response
+from .filters import MemberFilter
+from .forms import MemberForm, StatusForm
+from .tables import AccessLogTable, MemberTable
+
+PER_PAGE = 25
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_GET
+def member_list(request):
+    member_filter = MemberFilter(request.GET, actor=request.user)
+    table = MemberTable(member_filter.qs)
+    # LazyPaginator: one LIMIT query per page, no COUNT(*) over the scope on every view.
+    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": PER_PAGE}).configure(table)
+    return render(request, "members/member_list.html", {
+        "filter": member_filter,
+        "table": table,
+        "query": request.GET.urlencode(),
+        "can_edit": request.user.has_capability("members.edit"),
+        "can_export": request.user.has_capability("members.export"),
+        "can_reveal": request.user.has_capability("members.reveal"),
+    })
+
+
+@login_required
+@require_GET
+def member_count(request):
+    """The explicit "count" button of the list (htmx): one COUNT for the current filters."""
+    member_filter = MemberFilter(request.GET, actor=request.user)
+    return HttpResponse(_("%(count)s members") % {"count": f"{member_filter.qs.count():,}"})
+
+
+@login_required
+@require_GET
+def member_detail(request, pk: int):
+    member = selectors.member_detail(actor=request.user, pk=pk)
+    user = request.user
+    return render(request, "members/member_detail.html", {
+        "member": member,
+        "masked_id": mask_id_number(member.id_number),
+        "masked_phone": mask_phone(member.phone),
+        "birth_year": birth_year(member.birth_date),
+        "history": selectors.member_history(member=member),
+        "transfers": list(selectors.member_transfers(member=member)),
+        "other_memberships": list(selectors.other_memberships(actor=user, member=member)),
+        "can_edit": user.has_capability("members.edit") and member.is_current,
+        "can_transfer": user.has_capability("members.transfer") and member.is_current,
+        "can_reveal": user.has_capability("members.reveal"),
+    })
+
+
+@login_required
+@require_POST
+@capability_required("members.reveal")
+def member_reveal(request, pk: int):
+    """Show one protected field in full (htmx swap), written to the access log first."""
+    member = selectors.member_detail(actor=request.user, pk=pk)
+    field = request.POST.get("field")
+    if field not in ("id_number", "phone"):
+        return HttpResponse(status=400)
+    record_sensitive_access(
+        actor=request.user,
+        action=SensitiveAccess.Action.REVEAL,
+        subject=member,
+        organization=member.organization,
+        detail=field,
+    )
+    value = getattr(member, field)
+    response = render(request, "members/_revealed.html", {"value": value, "member": member, "field": field})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@capability_required("members.edit")
+def member_create(request):
+    form = MemberForm(request.POST or None, actor=request.user, with_organization=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.create_member(
+                actor=request.user, organization=form.cleaned_data["organization"], data=form.member_data
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("The member was added."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "title": _("New member")})
+
+
+def _initial(member) -> dict:
+    data = {f: getattr(member, f) for f in services.EDITABLE_FIELDS}
+    data["joined_on"] = member.joined_on.isoformat() if member.joined_on else ""
+    data["sex"] = member.sex
+    return data
+
+
+@login_required
+@capability_required("members.edit")
+def member_edit(request, pk: int):
+    member = selectors.member_detail(actor=request.user, pk=pk)
+    if not member.is_current:
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, actor=request.user, with_organization=False, initial=_initial(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(actor=request.user, member=member, data=form.member_data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("The member was saved."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member, "title": _("Edit member")})
+
+
+@login_required
+@capability_required("members.edit")
+def member_status(request, pk: int):
+    member = selectors.member_detail(actor=request.user, pk=pk)
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(
+                member=member,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_status.html", {"form": form, "member": member})
+
+
+@login_required
+@require_GET
+@capability_required("members.export")
+def member_export(request):
+    """The current filtered list as .xlsx; unmasked only on request by a user who may reveal."""
+    unmasked = request.GET.get("unmasked") == "1"
+    if unmasked:
+        require_capability(request.user, "members.reveal")
+    member_filter = MemberFilter(request.GET, actor=request.user)
+    if unmasked:
+        organization = member_filter.filters_value().organization or request.user.organization
+        if organization is None:  # a superuser without an organization: log against the root
+            organization = visible_organizations(request.user).order_by("depth").first()
+        record_sensitive_access(
+            actor=request.user,
+            action=SensitiveAccess.Action.EXPORT_UNMASKED,
+            subject=None,
+            organization=organization,
+            detail=_export_detail(request.GET),
+        )
+    return export_response(member_filter.qs, unmasked=unmasked)
+
+
+def _export_detail(params) -> str:
+    """The filters of an unmasked export, for the log; a searched ID number is masked."""
+    parts = []
+    for key, value in params.items():
+        if key in ("unmasked", "page", "sort") or not value:
+            continue
+        if key == "q" and any(c.isdigit() for c in value):
+            value = mask_id_number(value) if len(value) > 6 else "*" * len(value)
+        parts.append(f"{key}={value}")
+    return "; ".join(parts) or _("all members in scope")
+
+
+@login_required
+@require_GET
+@capability_required("audit.read")
+def access_log(request):
+    rows = selectors.sensitive_access_list(actor=request.user)
+    table = AccessLogTable(rows)
+    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": 50}).configure(table)
+    return render(request, "members/access_log.html", {"table": table})
+
+
+@login_required
+@require_GET
+def organization_member_counts(request, org_pk: int):
+    """The member counts box of an organization page (htmx partial, issue 4 item 8)."""
+    organization = get_visible_or_404(Organization.objects.all(), request.user, via="", pk=org_pk)
+    children = list(visible_organizations(request.user).filter(parent=organization).order_by("name")[:100])
+    counts = selectors.members_count_by_organization(actor=request.user, orgs=[organization, *children])
+    return render(request, "members/_org_member_counts_body.html", {
+        "organization": organization,
+        "total": counts.get(organization.pk, {"members": 0, "new_employment": 0}),
+        "children": [(child, counts.get(child.pk)) for child in children],
+    })
