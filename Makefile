@@ -2,7 +2,7 @@
 # requirements, find or start PostgreSQL and Redis (scripts/services.py), then do their job.
 PY := .venv/bin/python
 
-.PHONY: run test check-deploy
+.PHONY: run test check-deploy bench loadtest
 
 ## make run: the portal with demo data at http://127.0.0.1:$${PORT:-8000}/, web + Celery worker + beat
 run:
@@ -22,3 +22,13 @@ check-deploy:
 	@DEBUG=0 ALLOWED_HOSTS=portal.example.org \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+## make bench [ARGS="--quick"]: benchmark on the current data (after seed_demo --scale city); docs/PERFORMANCE.md
+bench:
+	@scripts/ensure_venv.sh requirements-dev.txt
+	@$(PY) manage.py benchmark $(ARGS)
+
+## make loadtest [ARGS="--seconds 30 --users 10 50"]: locust against gunicorn on 127.0.0.1, bounded in time
+loadtest:
+	@scripts/ensure_venv.sh requirements-dev.txt
+	@$(PY) bench/loadtest.py $(ARGS)

@@ -53,8 +53,8 @@ def pick_sample() -> Sample | None:
                   name=member.name, union_members=biggest_union["n"])
 
 
-def make_actors(sample: Sample) -> list[Actor]:
-    """One user per scope level; call inside a transaction that is rolled back."""
+def make_actors(sample: Sample, *, prefix: str = "benchmark") -> list[Actor]:
+    """One user per scope level; the benchmark calls it inside a transaction that is rolled back."""
     User = get_user_model()
     city = Organization.objects.filter(parent__isnull=True).order_by("id").first()
     specs = [
@@ -64,7 +64,7 @@ def make_actors(sample: Sample) -> list[Actor]:
     ]
     actors = []
     for key, role, organization in specs:
-        user = User.objects.create(username=f"benchmark-{key}", role=role, organization=organization)
+        user = User.objects.create(username=f"{prefix}-{key}", role=role, organization=organization)
         actors.append(Actor(key=key, user=user))
     return actors
 

@@ -1,0 +1,78 @@
+"""Locust load test of the portal on 127.0.0.1 (issue 8): logged-in users on a page mix.
+
+Started by bench/loadtest.py, which creates the users, starts gunicorn on loopback and
+passes in LOADTEST_CREDENTIALS ("user:password,…") and LOADTEST_PAGES (JSON list of
+[name, path, weight]). Each simulated user logs in once with Django's login form, then
+requests pages from the mix with a short think time.
+"""
+
+import itertools
+import json
+import math
+import os
+import random
+import re
+import time
+
+from locust import HttpUser, between, events, task
+
+CREDENTIALS = [pair.split(":", 1) for pair in os.environ.get("LOADTEST_CREDENTIALS", "").split(",") if pair]
+PAGES = json.loads(os.environ.get("LOADTEST_PAGES", "[]"))
+_next_credentials = itertools.cycle(CREDENTIALS or [("", "")])
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+LOGIN_NAMES = ("login form", "login")
+_page_samples: list[tuple[float, float, bool]] = []  # (when, response ms, failed) of page requests
+
+
+@events.request.add_listener
+def _record_page_request(name, response_time, exception, **kwargs):
+    # Logging in is the setup, not the page mix: the totals leave it out.
+    if name not in LOGIN_NAMES:
+        _page_samples.append((time.monotonic(), response_time, exception is not None))
+
+
+@events.quitting.add_listener
+def _write_page_totals(environment, **kwargs):
+    path = os.environ.get("LOADTEST_RESULT")
+    if not path or not _page_samples:
+        return
+    times = sorted(ms for _when, ms, _failed in _page_samples)
+    span = max(_page_samples[-1][0] - _page_samples[0][0], 1e-6)
+
+    def pct(fraction):
+        return round(times[max(1, math.ceil(fraction * len(times))) - 1], 1)
+
+    totals = {"requests": len(times), "failures": sum(failed for *_rest, failed in _page_samples),
+              "rps": round(len(times) / span, 1), "p50_ms": pct(0.5), "p95_ms": pct(0.95)}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(totals, handle)
+
+
+class PortalUser(HttpUser):
+    wait_time = between(0.2, 1.0)
+
+    def on_start(self):
+        username, password = next(_next_credentials)
+        page = self.client.get("/accounts/login/", name="login form")
+        match = _CSRF.search(page.text)
+        self.client.post(
+            "/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1) if match else ""},
+            headers={"Referer": self.host + "/accounts/login/"},
+            name="login",
+        )
+        self.names = [name for name, _path, _weight in PAGES]
+        self.paths = {name: path for name, path, _weight in PAGES}
+        self.weights = [weight for _name, _path, weight in PAGES]
+
+    @task
+    def page(self):
+        if not PAGES:
+            return
+        name = random.choices(self.names, weights=self.weights)[0]
+        with self.client.get(self.paths[name], name=name, catch_response=True) as response:
+            # A redirect to the login form is a failure too, not a fast page.
+            if response.status_code != 200 or "/accounts/login/" in response.url:
+                response.failure(f"HTTP {response.status_code} at {response.url}")
