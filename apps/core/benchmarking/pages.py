@@ -34,7 +34,7 @@ MEMBER_TARGET_MS = 150  # issue 4: list, filtered list, ID and name search, p95 
 PAGES = [
     Page("member_list", "member list, first page", MEMBER_LIST, targets_ms=MEMBER_TARGET_MS),
     Page("member_list_filtered", "member list, county + new-employment-form", MEMBER_LIST,
-         params=lambda s: {"organization": s.county.code, "worker_category": "new_employment"},
+         params=lambda s: {"org": s.county.code, "worker_category": "new_employment"},
          targets_ms=MEMBER_TARGET_MS),
     Page("member_search_id", "member search, exact ID number", MEMBER_LIST,
          params=lambda s: {"q": s.id_number}, targets_ms=MEMBER_TARGET_MS),
