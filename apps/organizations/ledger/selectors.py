@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import scope_queryset, visible_organizations
+from apps.core.scoping import scope_queryset, scope_root_path, visible_organizations
 
 from ..models import Organization
 from .models import (
@@ -30,12 +30,23 @@ INSTRUCTOR_SCOPE_VIAS = ("county", "sent_by")
 
 
 def _scoped_any(queryset: QuerySet, user, vias) -> QuerySet:
-    """Rows visible through any of `vias` (an OR of scope_queryset over each)."""
-    scoped = [scope_queryset(queryset, user, via=via) for via in vias]
-    combined = scoped[0]
-    for other in scoped[1:]:
-        combined = combined | other
-    return combined
+    """Rows whose organization through any of `vias` lies in the user's scope.
+
+    The same rule as OR-ing scope_queryset(via=...) over each via, written as id
+    subqueries of visible_organizations(): the OR of three LIKE filters over three
+    joined copies of the tree cost 160 ms for a county on the city data (30,000
+    employers); the hashed subqueries cost a few ms. The whole city needs no filter.
+    """
+    root = scope_root_path(user)
+    if root is None:
+        return queryset.none()
+    if root in ("", "/"):
+        return queryset
+    visible = visible_organizations(user).values("pk")
+    condition = Q()
+    for via in vias:
+        condition |= Q(**{f"{via}__in": visible})
+    return queryset.filter(condition)
 
 
 def employers_visible_to(user) -> QuerySet[Employer]:
@@ -44,8 +55,9 @@ def employers_visible_to(user) -> QuerySet[Employer]:
 
 def employer_list(*, actor) -> QuerySet[Employer]:
     """The employer list, with what the table shows joined in."""
+    # Ordered along employer_county_name_idx, so a page of the whole city is an index walk.
     return employers_visible_to(actor).select_related("county", "township", "covering_union").order_by(
-        "county__code", "name", "id"
+        "county_id", "name", "id"
     )
 
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 # Order matters: later steps read what earlier ones made.
 DEMO_STEPS = [
     "apps.organizations.demo",
+    "apps.organizations.ledger.demo",
     "apps.members.demo",
     "apps.accounts.demo",
 ]
