@@ -1,10 +1,11 @@
 """Demo members for `seed_demo` (issue 4 "Add the members to seed_demo", issue 8).
 
 small: a few thousand members; city: about 860,000 (the reference city's 856,000).
-Both scales take the same bulk path — rows generated column by column from `ctx.rng`
-and streamed into PostgreSQL with COPY in chunks, then one INSERT … SELECT that gives
-every seeded member its initial "+" history row (so the detail page's history and the
-history table have realistic sizes) — all in one transaction: all or nothing.
+Both scales take the same bulk path: rows generated from `ctx.rng` and streamed into
+PostgreSQL by one COPY (Python makes rows on one core while the server inserts them on
+the other), then one INSERT … SELECT that gives every seeded member its initial "+"
+history row (so the detail page's history and the history table have realistic sizes);
+all in one transaction: all or nothing.
 
 Idempotent: the step tops the roll up to the scale's target and does nothing when the
 table already holds that many members (a second run, or city after city).
@@ -17,7 +18,6 @@ makes people (for benchmark roster files) who can never collide with a demo memb
 """
 
 import datetime
-import io
 import random
 from bisect import bisect_right
 from itertools import accumulate
@@ -28,7 +28,7 @@ from django.utils import timezone
 from apps.core.validators import resident_id_check_char
 
 TARGETS = {"small": 3_000, "city": 860_000}
-CHUNK_ROWS = 50_000
+COPY_READ_BYTES = 1 << 16
 
 # --- people ------------------------------------------------------------------------------
 
@@ -311,26 +311,38 @@ def _copy_value(value) -> str:
     return str(value)  # demo values never hold tabs, newlines or backslashes
 
 
-def copy_rows(cursor, table: str, columns: list[str], rows, *, chunk_rows: int = CHUNK_ROWS) -> int:
-    """Stream dict rows into `table` with COPY … FROM STDIN, `chunk_rows` at a time."""
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    written = 0
-    buffer = io.StringIO()
-    in_buffer = 0
-    for row in rows:
-        buffer.write("\t".join(_copy_value(row[c]) for c in columns))
-        buffer.write("\n")
-        in_buffer += 1
-        if in_buffer == chunk_rows:
-            buffer.seek(0)
-            cursor.copy_expert(statement, buffer)
-            written += in_buffer
-            buffer, in_buffer = io.StringIO(), 0
-    if in_buffer:
-        buffer.seek(0)
-        cursor.copy_expert(statement, buffer)
-        written += in_buffer
-    return written
+class _LineStream:
+    """A read()-able file over generated lines, so COPY streams while Python generates:
+    PostgreSQL inserts (and maintains indexes) on one core while the rows are made on the other."""
+
+    def __init__(self, lines):
+        self._lines = lines
+        self._pending = b""
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        parts, length = [self._pending], len(self._pending)
+        for line in self._lines:
+            data = line.encode()
+            parts.append(data)
+            length += len(data)
+            self.count += 1
+            if 0 <= size <= length:
+                break
+        chunk = b"".join(parts)
+        if size < 0:
+            self._pending = b""
+            return chunk
+        self._pending = chunk[size:]
+        return chunk[:size]
+
+
+def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
+    """Stream dict rows into `table` with one COPY … FROM STDIN (text format)."""
+    lines = ("\t".join(_copy_value(row[c]) for c in columns) + "\n" for row in rows)
+    stream = _LineStream(lines)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", stream, size=COPY_READ_BYTES)
+    return stream.count
 
 
 def member_copy_columns() -> list[str]:
