@@ -1,0 +1,206 @@
+"""Member pages: scope (404 outside), rights (403), masking, bounded queries."""
+
+import pytest
+from django.urls import reverse
+
+from apps.core.models import SensitiveAccess
+from apps.members.models import Member
+from tests.members.factories import MemberFactory, id_number_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(response):
+    return {row.record.name for row in response.context["table"].page.object_list}
+
+
+def test_branch_officer_lists_only_own_union(tree, branch_officer, login):
+    MemberFactory(organization=tree.union_a1a, name="甲会员")
+    MemberFactory(organization=tree.union_a1b, name="乙会员")
+    MemberFactory(organization=tree.union_b1, name="丙会员")
+    response = login(branch_officer).get(reverse("members:list"))
+    assert response.status_code == 200
+    assert _names(response) == {"甲会员"}
+
+
+def test_county_staff_lists_their_county_and_filters_by_subtree_code(tree, county_staff, login):
+    MemberFactory(organization=tree.union_a1a, name="甲会员")
+    MemberFactory(organization=tree.union_a1b, name="乙会员")
+    MemberFactory(organization=tree.union_b1, name="丙会员")
+    client = login(county_staff)
+    assert _names(client.get(reverse("members:list"))) == {"甲会员", "乙会员"}
+    assert _names(client.get(reverse("members:list"), {"org": "CA1b"})) == {"乙会员"}
+    # A code outside the scope narrows to nothing rather than widening the scope.
+    assert _names(client.get(reverse("members:list"), {"org": "CB1"})) == set()
+
+
+def test_sibling_member_is_not_findable_by_name_id_or_last_digits(tree, branch_officer, login):
+    sibling = MemberFactory(organization=tree.union_a1b, name="王小明")
+    own = MemberFactory(organization=tree.union_a1a, name="王小红")
+    client = login(branch_officer)
+    for q in ("王小", "小明", sibling.id_number, sibling.id_number[-4:], sibling.id_number[-6:]):
+        assert sibling.name not in _names(client.get(reverse("members:list"), {"q": q})), q
+    assert _names(client.get(reverse("members:list"), {"q": own.id_number[-5:]})) == {"王小红"}
+    assert _names(client.get(reverse("members:list"), {"q": own.id_number})) == {"王小红"}
+    assert _names(client.get(reverse("members:list"), {"q": "小红"})) == {"王小红"}
+
+
+def test_list_filters_status_category_sex_age_and_joined(tree, city_staff, login):
+    import datetime
+
+    MemberFactory(organization=tree.union_a1a, name="在册", joined_on=datetime.date(2020, 1, 1),
+                  worker_category="new_employment")
+    MemberFactory(organization=tree.union_a1a, name="退会", status=Member.Status.WITHDRAWN)
+    client = login(city_staff)
+    assert _names(client.get(reverse("members:list"))) == {"在册"}
+    assert _names(client.get(reverse("members:list"), {"status": "withdrawn"})) == {"退会"}
+    assert _names(client.get(reverse("members:list"), {"status": "all"})) == {"在册", "退会"}
+    assert _names(client.get(reverse("members:list"), {"worker_category": "migrant"})) == set()
+    assert _names(client.get(reverse("members:list"), {"worker_category": "new_employment"})) == {"在册"}
+    assert _names(client.get(reverse("members:list"), {"joined_from": "2020-01-02"})) == set()
+    invalid = client.get(reverse("members:list"), {"age_max": 200})  # ignored, with the error shown
+    assert "age_max" in invalid.context["filter"].form.errors and _names(invalid) == {"在册"}
+    assert _names(client.get(reverse("members:list"), {"age_min": 100})) == set()
+    assert _names(client.get(reverse("members:list"), {"age_min": 18, "age_max": 120})) == {"在册"}
+
+
+def test_list_masks_id_and_phone_and_shows_birth_year_only(tree, branch_officer, login):
+    member = MemberFactory(organization=tree.union_a1a, phone="13812345678")
+    html = login(branch_officer).get(reverse("members:list")).content.decode()
+    assert member.id_number not in html
+    assert member.id_number[6:14] not in html  # the birth date digits
+    assert "**************" + member.id_number[-4:] in html
+    assert "138****5678" in html and "13812345678" not in html
+    assert member.birth_date.isoformat() not in html
+
+
+def test_list_does_not_count_the_whole_table(tree, city_staff, login, django_assert_max_num_queries):
+    MemberFactory.create_batch(30, organization=tree.union_a1a)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = login(city_staff).get(reverse("members:list"))
+    assert response.status_code == 200
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    assert 'page=2' in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_list_query_count_does_not_grow_with_members(tree, county_staff, login, django_assert_max_num_queries, size):
+    MemberFactory.create_batch(size, organization=tree.union_a1a)
+    client = login(county_staff)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("members:list"), {"q": "会员"})
+    assert len(response.context["table"].page.object_list) == min(size, 25)
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_detail_query_count_does_not_grow_with_history(tree, branch_officer, login, django_assert_max_num_queries, size):
+    from apps.members import services
+
+    member = MemberFactory(organization=tree.union_a1a)
+    for i in range(size // 10):
+        services.update_member(actor=branch_officer, member=member, data={"card_number": f"C{i}"})
+    client = login(branch_officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("members:detail", args=[member.pk]))
+    assert response.status_code == 200
+
+
+def test_branch_officer_gets_404_for_sibling_member(tree, branch_officer, login):
+    sibling = MemberFactory(organization=tree.union_a1b)
+    client = login(branch_officer)
+    for name in ("detail", "edit", "status", "transfer_out"):
+        assert client.get(reverse(f"members:{name}", args=[sibling.pk])).status_code == 404, name
+    assert client.post(reverse("members:reveal", args=[sibling.pk]), {"field": "id_number"}).status_code == 404
+    assert not SensitiveAccess.objects.exists()
+
+
+def test_leader_reads_but_cannot_write(tree, leader, login):
+    member = MemberFactory(organization=tree.union_a1a)
+    client = login(leader)
+    assert client.get(reverse("members:detail", args=[member.pk])).status_code == 200
+    assert client.get(reverse("members:create")).status_code == 403
+    assert client.post(reverse("members:edit", args=[member.pk]), {"name": "x"}).status_code == 403
+    assert client.post(reverse("members:status", args=[member.pk]), {}).status_code == 403
+    assert client.post(reverse("members:reveal", args=[member.pk]), {"field": "id_number"}).status_code == 403
+    assert client.get(reverse("members:export"), {"unmasked": "1"}).status_code == 403
+
+
+def test_detail_masks_and_reveal_is_audited(tree, branch_officer, login):
+    member = MemberFactory(organization=tree.union_a1a, name="赵六")
+    client = login(branch_officer)
+    html = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert member.id_number not in html and member.id_number[6:14] not in html
+    assert str(member.birth_date.year) in html
+    response = client.post(reverse("members:reveal", args=[member.pk]), {"field": "id_number"})
+    assert response.status_code == 200 and member.id_number in response.content.decode()
+    access = SensitiveAccess.objects.get()
+    assert (access.actor, access.action, access.subject_id, access.organization) == (
+        branch_officer, "reveal", member.pk, tree.union_a1a)
+    assert member.id_number not in access.subject_label + access.detail
+
+
+def test_reveal_needs_post(tree, branch_officer, login):
+    member = MemberFactory(organization=tree.union_a1a)
+    assert login(branch_officer).get(reverse("members:reveal", args=[member.pk])).status_code == 405
+
+
+def test_create_form_shows_validation_errors_and_writes_nothing(tree, branch_officer, login):
+    client = login(branch_officer)
+    response = client.post(reverse("members:create"), {
+        "organization": "CA1a", "name": "=1+1", "id_number": "371302197001010010", "phone": "123",
+        "worker_category": "regular",
+    })
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) >= {"name", "id_number", "phone"}
+    assert not Member.objects.exists()
+
+
+def test_create_form_refuses_a_union_outside_scope(tree, branch_officer, login):
+    response = login(branch_officer).post(reverse("members:create"), {
+        "organization": "CA1b", "name": "张三", "id_number": id_number_for(5), "worker_category": "regular",
+    })
+    assert "organization" in response.context["form"].errors
+    assert not Member.objects.exists()
+
+
+def test_create_and_edit_through_the_forms(tree, branch_officer, login):
+    client = login(branch_officer)
+    response = client.post(reverse("members:create"), {
+        "organization": "CA1a", "name": "张三", "id_number": id_number_for(5), "worker_category": "regular",
+        "joined_on": "2023/1/15",
+    })
+    member = Member.objects.get()
+    assert response.status_code == 302 and response.url == reverse("members:detail", args=[member.pk])
+    response = client.post(reverse("members:edit", args=[member.pk]), {
+        "name": "张三丰", "id_number": member.id_number, "worker_category": "migrant", "joined_on": "2023-01-15",
+    })
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.name, member.worker_category) == ("张三丰", "migrant")
+    html = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "张三丰" in html and branch_officer.username in html
+
+
+def test_status_form_changes_status(tree, branch_officer, login):
+    member = MemberFactory(organization=tree.union_a1a)
+    response = login(branch_officer).post(reverse("members:status", args=[member.pk]), {
+        "status": "deceased", "on": "2024-02-03", "reason": "病故"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == "deceased"
+
+
+def test_access_log_is_for_city_clerks_only(tree, city_staff, county_staff, branch_officer, leader, login):
+    member = MemberFactory(organization=tree.union_a1a)
+    login(branch_officer).post(reverse("members:reveal", args=[member.pk]), {"field": "phone"})
+    for user in (county_staff, branch_officer, leader):
+        assert login(user).get(reverse("members:access_log")).status_code == 403
+    response = login(city_staff).get(reverse("members:access_log"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert branch_officer.username in html and member.name in html
+    assert member.phone not in html
