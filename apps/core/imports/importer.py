@@ -32,6 +32,10 @@ def get_importer(job: ImportJob) -> "BaseImporter":
     return importer_class(job.kind)(job=job)
 
 
+class StaleImport(Exception):
+    """The roll changed between validation and commit; nothing is written, upload again."""
+
+
 @dataclass
 class StagedRow:
     row_number: int

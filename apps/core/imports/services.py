@@ -24,7 +24,7 @@ from apps.core.spreadsheets.bulk import copy_rows
 from apps.core.spreadsheets.columns import map_headers
 from apps.core.spreadsheets.reader import SpreadsheetError, limit, read_spreadsheet, size_limit_message
 
-from .importer import StagedRow, get_importer, importer_class
+from .importer import StagedRow, StaleImport, get_importer, importer_class
 
 logger = logging.getLogger(__name__)
 Outcome = ImportRow.Outcome
@@ -133,7 +133,7 @@ def _stage_chunk(job, importer, chunk: list[StagedRow], counts: dict, *, checked
         ImportRow._meta.db_table,
         ["job_id", "row_number", "outcome", "data", "messages", "target_id"],
         (
-            (job.pk, r.row_number, r.outcome, _json(r.data), _json(r.messages), r.target_id)
+            (job.pk, r.row_number, r.outcome, _json(r.data), _json(r.messages) if r.messages else "[]", r.target_id)
             for r in chunk
         ),
     )
@@ -142,8 +142,11 @@ def _stage_chunk(job, importer, chunk: list[StagedRow], counts: dict, *, checked
     ImportJob.objects.filter(pk=job.pk).update(rows_checked=checked)
 
 
+_encoder = DjangoJSONEncoder()
+
+
 def _json(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return json.dumps(value, default=_encoder.default, ensure_ascii=False)
 
 
 def _finish(job: ImportJob, status: str, summary: dict) -> ImportJob:
@@ -179,7 +182,7 @@ def commit_import(*, job: ImportJob, actor) -> ImportJob:
             locked.summary = {**locked.summary, "result": result}
             locked.save(update_fields=["status", "committed_at", "committed_by", "summary"])
             return locked
-    except DatabaseError as exc:
+    except (DatabaseError, StaleImport) as exc:
         logger.exception("commit of import job %s failed", job.pk)
         failed = ImportJob.objects.get(pk=job.pk)
         failed.status = Status.FAILED

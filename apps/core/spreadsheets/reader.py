@@ -150,7 +150,8 @@ def _read_xlsx(data: bytes) -> Sheet:
         ) from None
     # iter_rows starts at the sheet's first row (not its first used row), so the
     # index is the row number Excel shows.
-    return Sheet("xlsx", sheet.total_height, _numbered(sheet.iter_rows()))
+    row_count = sheet.end[0] + 1 if sheet.end else 0
+    return Sheet("xlsx", row_count, _numbered(sheet.iter_rows()))
 
 
 # --- csv ---------------------------------------------------------------------------------

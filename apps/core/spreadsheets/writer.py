@@ -70,7 +70,8 @@ class SafeWorkbook:
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
-                "in_memory": not isinstance(target, str),
+                # in_memory would switch constant_memory off; worksheets spool to temp files.
+                "in_memory": False,
             },
         )
         self.text_format = self.book.add_format({"num_format": "@"})

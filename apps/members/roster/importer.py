@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 
 from apps.core.imports.importer import BaseImporter, StaleImport, StagedRow
 from apps.core.models import ImportRow
-from apps.core.privacy import mask_id_number
+from apps.core.privacy import mask_id_number, mask_phone
 from apps.core.spreadsheets.columns import Column, HeaderMap
 
 from ..cleaning import clean_member_input, parse_choice
-from ..models import CURRENT_STATUSES, Education, Member, MemberStatus, PoliticalStatus, Transfer, WorkerCategory
+from ..models import CURRENT_STATUSES, Education, Member, MemberStatus, PoliticalStatus, Sex, Transfer, WorkerCategory
 from ..services import match_employer, request_transfer
 from .columns import ROSTER_COLUMNS
 
@@ -139,20 +139,23 @@ class RosterImporter(BaseImporter):
                 member_id__in=[r.target_id for r in conflicts], status=Transfer.Status.PENDING
             ).values_list("member_id", "to_organization_id")
         )
+        messages = {
+            None: _("This person is a current member of another union organization; committing asks for a "
+                    "membership transfer to this union."),
+            self.organization.pk: _("This person is a current member of another union organization; a "
+                                    "transfer to this union is already waiting for a decision."),
+        }
+        elsewhere = _("This person is a current member of another union organization and a transfer to a "
+                      "third union is already waiting for a decision.")
         for row in conflicts:
-            if row.target_id not in pending:
-                message = _("This person is a current member of another union organization; committing asks "
-                            "for a membership transfer to this union.")
-            elif pending[row.target_id] == self.organization.pk:
-                message = _("This person is a current member of another union organization; a transfer to "
-                            "this union is already waiting for a decision.")
-            else:
-                message = _("This person is a current member of another union organization and a transfer to "
-                            "a third union is already waiting for a decision.")
-            row.messages = [["", message]]
+            row.messages = [["", messages.get(pending.get(row.target_id), elsewhere)]]
 
     def describe(self, data: dict) -> dict:
-        return {**data, "id_number": mask_id_number(data.get("id_number"))}
+        sex = data.get("sex")
+        return {
+            **data, "id_number": mask_id_number(data.get("id_number")), "phone": mask_phone(data.get("phone")),
+            "sex": Sex(sex).label if sex in Sex.values else "",
+        }
 
     # --- commit ----------------------------------------------------------------------------
 

@@ -1,0 +1,125 @@
+"""Generic views of an upload job, shared by every upload kind (roster, employer ledger).
+
+A kind's urls.py subclasses these with `kind`, `capability`, `url_prefix` (its URL names
+are f"{url_prefix}{name}" for upload, detail, progress, commit, errors) and, for the
+preview table, `preview_columns`. Jobs outside the user's scope answer 404; a user
+without the capability gets 403.
+"""
+
+import tempfile
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from apps.core.models import ImportJob, ImportRow
+from apps.core.permissions import CapabilityRequiredMixin
+
+from .importer import importer_class
+from .reports import write_error_report
+from .selectors import get_import_job, import_rows
+from .services import ImportRefused, commit_import
+
+PAGE_SIZE = 50
+
+
+class ImportJobMixin(CapabilityRequiredMixin):
+    kind: str = ""
+    url_prefix: str = ""  # "members:roster_"
+    preview_columns: list[tuple[str, str]] = []  # (field, label) shown for each row
+
+    def get_job(self) -> ImportJob:
+        return get_import_job(actor=self.request.user, kind=self.kind, pk=self.kwargs["pk"])
+
+    def url(self, name: str, job: ImportJob | None = None) -> str:
+        return reverse(f"{self.url_prefix}{name}", args=[job.pk] if job else [])
+
+    def job_urls(self, job: ImportJob) -> dict[str, str]:
+        return {name: self.url(name, job) for name in ("detail", "progress", "commit", "errors")} | {
+            "upload": self.url("upload")
+        }
+
+
+class ImportJobDetailView(ImportJobMixin, TemplateView):
+    """Progress while validating; then the preview: counts, a tab per outcome, the rows."""
+
+    template_name = "core/imports/job.html"
+
+    def get_context_data(self, **kwargs):
+        job = self.get_job()
+        counts = job.summary.get("counts", {})
+        tab = self.request.GET.get("tab") or self._first_tab(counts)
+        if tab not in ImportRow.Outcome.values:
+            tab = ImportRow.Outcome.NEW
+        importer = importer_class(job.kind)(job=job)
+        page = Paginator(import_rows(job=job, outcome=tab), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        headers = job.summary.get("columns", {})
+        rows = [self._row(row, importer.describe(row.data), headers) for row in page.object_list]
+        tabs = [(value, label, counts.get(value, 0)) for value, label in ImportRow.Outcome.choices]
+        return super().get_context_data(
+            job=job, urls=self.job_urls(job), tabs=tabs, tab=tab, page=page, rows=rows,
+            columns=self.preview_columns, **kwargs,
+        )
+
+    def _row(self, row: ImportRow, values: dict, headers: dict) -> dict:
+        shown = {
+            "number": row.row_number,
+            "values": ["" if values.get(f) is None else values.get(f) for f, _label in self.preview_columns],
+            "messages": row.messages,
+        }
+        if row.outcome == ImportRow.Outcome.UPDATED:
+            # Updated rows list the fields that change, named by the file's own headers.
+            shown["changed"] = ", ".join(headers.get(f, f) for f, _msg in row.messages)
+        return shown
+
+    @staticmethod
+    def _first_tab(counts: dict) -> str:
+        if counts.get(ImportRow.Outcome.ERROR):
+            return ImportRow.Outcome.ERROR
+        for value in ImportRow.Outcome.values:
+            if counts.get(value):
+                return value
+        return ImportRow.Outcome.NEW
+
+
+class ImportJobProgressView(ImportJobMixin, TemplateView):
+    """The htmx-polled progress bar; once validation is over it asks htmx to reload the page."""
+
+    template_name = "core/imports/_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        if job.is_finished_validating and request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return self.render_to_response({"job": job, "urls": self.job_urls(job)})
+
+
+class ImportJobCommitView(ImportJobMixin, View):
+    def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        try:
+            job = commit_import(job=job, actor=request.user)
+        except ImportRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The upload was committed."))
+        return redirect(self.url("detail", job))
+
+
+class ImportJobErrorsView(ImportJobMixin, View):
+    """The uploaded sheet with an added error column, as .xlsx."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        handle = tempfile.TemporaryFile()
+        write_error_report(job=job, target=handle)
+        handle.seek(0)
+        stem = job.original_name.rsplit(".", 1)[0]
+        return FileResponse(handle, as_attachment=True, filename=f"{stem}-errors.xlsx")
