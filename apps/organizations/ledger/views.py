@@ -70,21 +70,32 @@ def employer_detail(request, pk):
     return render(request, "organizations/ledger/employer_detail.html", context)
 
 
-def _employer_form(request, employer=None):
-    form = EmployerForm(request.POST or None, instance=employer, user=request.user)
+def _form_page(request, form, *, save, message, detail_url, title):
+    """The create/edit pattern: valid form → service (its ValidationError back onto the form) → redirect."""
     if request.method == "POST" and form.is_valid():
         try:
-            if employer is None:
-                employer = services.employer_create(actor=request.user, **form.cleaned_data)
-            else:
-                employer = services.employer_update(actor=request.user, employer=employer, **form.cleaned_data)
+            saved = save(form)
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
-            messages.success(request, _("Employer unit saved."))
-            return redirect("organizations:employer_detail", pk=employer.pk)
-    title = _("New employer unit") if employer is None else _("Edit %(name)s") % {"name": employer}
+            messages.success(request, message)
+            return redirect(detail_url, pk=saved.pk)
     return render(request, "organizations/ledger/form.html", {"form": form, "title": title})
+
+
+def _title(instance, new_title):
+    return new_title if instance is None or instance.pk is None else _("Edit %(name)s") % {"name": instance}
+
+
+def _employer_form(request, employer=None):
+    def save(form):
+        if employer is None:
+            return services.employer_create(actor=request.user, **form.cleaned_data)
+        return services.employer_update(actor=request.user, employer=employer, **form.cleaned_data)
+
+    form = EmployerForm(request.POST or None, instance=employer, user=request.user)
+    return _form_page(request, form, save=save, message=_("Employer unit saved."),
+                      detail_url="organizations:employer_detail", title=_title(employer, _("New employer unit")))
 
 
 @login_required
@@ -186,20 +197,14 @@ def instructor_detail(request, pk):
     return render(request, "organizations/ledger/instructor_detail.html", {"instructor": instructor, "form": form})
 
 
-def _instructor_form(request, instructor=None):
+def _instructor_form(request, instructor):
+    def save(form):
+        return services.instructor_save(actor=request.user, instructor=form.save(commit=False),
+                                        employers=form.cleaned_data["employers"])
+
     form = WorkInstructorForm(request.POST or None, instance=instructor, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instructor = services.instructor_save(
-                actor=request.user, instructor=form.save(commit=False), employers=form.cleaned_data["employers"]
-            )
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Work instructor saved."))
-            return redirect("organizations:instructor_detail", pk=instructor.pk)
-    title = _("New work instructor") if instructor is None else _("Edit %(name)s") % {"name": instructor}
-    return render(request, "organizations/ledger/form.html", {"form": form, "title": title})
+    return _form_page(request, form, save=save, message=_("Work instructor saved."),
+                      detail_url="organizations:instructor_detail", title=_title(instructor, _("New work instructor")))
 
 
 @login_required
@@ -235,17 +240,12 @@ class DemonstrationSiteListView(LoginRequiredMixin, SingleTableMixin, FilterView
 
 
 def _site_form(request, site):
+    def save(form):
+        return services.demonstration_site_save(actor=request.user, site=form.save(commit=False))
+
     form = DemonstrationSiteForm(request.POST or None, instance=site, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.demonstration_site_save(actor=request.user, site=form.save(commit=False))
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Demonstration site saved."))
-            return redirect("organizations:site_list")
-    title = _("New demonstration site") if site.pk is None else _("Edit %(name)s") % {"name": site}
-    return render(request, "organizations/ledger/form.html", {"form": form, "title": title})
+    return _form_page(request, form, save=save, message=_("Demonstration site saved."),
+                      detail_url="organizations:site_edit", title=_title(site, _("New demonstration site")))
 
 
 @login_required
