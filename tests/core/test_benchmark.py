@@ -50,6 +50,7 @@ def test_quick_benchmark_reports_every_page_and_leaves_no_trace(members, tmp_pat
         if row["status"] == "ok":
             assert row["timing"]["runs"] == 3 and row["queries"] > 0
     assert results["admin"]["name"]["runs"] == 3
+    assert [r["kind"] for r in results["reports"]] == ["monthly", "annual"]
     assert results["import_export"]["written"] == results["plan"]["xlsx_rows"]
     assert [c["rows"] for c in results["copy"]] == [results["plan"]["xlsx_rows"], results["plan"]["csv_rows"]]
     for entry in results["imports"]:

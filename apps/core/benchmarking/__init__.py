@@ -7,6 +7,7 @@ compare   the same work done the way users would otherwise do it (Django admin s
           django-import-export, plain COPY)
 rosters   the generated roster files (10,000-row .xlsx, 100,000-row .csv)
 imports   roster import end to end, each run in a child process for its peak memory
+generated_reports  monthly and annual statistics through generate_report
 report    the printed table and benchmark-results/latest.json
 
 Everything the benchmark writes happens inside transactions that are rolled back, so

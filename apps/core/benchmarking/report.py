@@ -57,6 +57,13 @@ def import_table(imports) -> list[str]:
     return lines
 
 
+def reports_table(reports) -> list[str]:
+    lines = [f"{'report generation':46} {'seconds':>8}"]
+    for r in reports:
+        lines.append(f"{r['label']:46} {r['seconds']:8.2f}" if r["status"] == "ok" else f"{r['label']:46} {r['status']}")
+    return lines
+
+
 def comparison_table(comparisons) -> list[str]:
     lines = [f"{'the other way':52} {'theirs':>10} {'ours':>10} {'theirs/ours':>11}"]
     for c in comparisons:

@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from apps.core.benchmarking import actors as actor_lib
-from apps.core.benchmarking import compare, imports, pages, report, rosters
+from apps.core.benchmarking import compare, generated_reports, imports, pages, report, rosters
 
 FULL = {"repeats": 30, "warmup": 3, "xlsx_rows": 10_000, "csv_rows": 100_000}
 QUICK = {"repeats": 3, "warmup": 1, "xlsx_rows": 200, "csv_rows": 1_000}
@@ -53,6 +53,7 @@ class Command(BaseCommand):
                 lambda: pages.measure_pages(actor_lib.make_actors(sample), sample, repeats=plan["repeats"],
                                             warmup=plan["warmup"], say=self.stdout.write))]
         results["admin"] = compare.rolled_back(lambda: self._admin(sample, plan))
+        results["reports"] = generated_reports.measure_reports(city_code(), say=self.stdout.write)
         if skip_imports:
             results["imports"], results["import_export"], results["copy"] = [], None, []
         else:
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         results["comparisons"] = comparisons(results)
         results["duration_s"] = round(time.monotonic() - started, 1)
         for table in (report.page_table(results["pages"]), report.import_table(results["imports"]),
-                      report.comparison_table(results["comparisons"])):
+                      report.reports_table(results["reports"]), report.comparison_table(results["comparisons"])):
             self.stdout.write("")
             self.stdout.write("\n".join(table))
         report.write_json(results, Path(output))
@@ -111,6 +112,12 @@ class Command(BaseCommand):
             seconds, written = compare.import_export_seconds(files[0].path, sample.union)
             results["import_export"] = {"rows": files[0].rows, "seconds": seconds, "written": written,
                                         "rows_per_second": round(files[0].rows / seconds)}
+
+
+def city_code() -> str:
+    from apps.organizations.models import Organization
+
+    return Organization.objects.filter(parent__isnull=True).order_by("id").values_list("code", flat=True).first()
 
 
 def data_sizes() -> dict:
