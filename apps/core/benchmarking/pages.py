@@ -8,7 +8,7 @@ URL does not reverse yet is reported "not built" rather than failing the run.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -100,15 +100,24 @@ def measure_page(page: Page, actor: Actor, client: Client, sample: Sample, *, re
     def get():
         return client.get(url, params, secure=True)
 
-    with CaptureQueriesContext(connection) as queries:
-        response = get()
-    if response.status_code != 200:
-        result.status = f"HTTP {response.status_code}"
-        return result
-    result.status = "ok"
-    result.queries = len(queries)
-    result.timing = time_repeatedly(get, repeats=repeats, warmup=warmup).as_dict()
+    # A savepoint per page: a page that fails with a database error is rolled back to
+    # here and reported, instead of aborting the benchmark's whole transaction.
+    try:
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as queries:
+                response = get()
+            if response.status_code != 200:
+                raise PageFailed(response.status_code)
+            result.queries = len(queries)
+            result.timing = time_repeatedly(get, repeats=repeats, warmup=warmup).as_dict()
+            result.status = "ok"
+    except PageFailed as failed:
+        result.status = f"HTTP {failed.args[0]}"
     return result
+
+
+class PageFailed(Exception):
+    """A page answered something other than 200."""
 
 
 def measure_pages(actors: list[Actor], sample: Sample, *, repeats: int, warmup: int, say=print):
