@@ -10,7 +10,11 @@ venv="${VENV:-.venv}"
 
 if [ ! -x "$venv/bin/python" ]; then
     echo "==> creating $venv with $(python3 --version)"
-    python3 -m venv "$venv"
+    if ! python3 -m venv "$venv"; then
+        rm -rf "$venv"
+        echo "==> python3 cannot create a virtualenv here; on Debian: apt-get install python3-venv" >&2
+        exit 1
+    fi
     "$venv/bin/python" -m pip install --quiet --upgrade pip
 fi
 

@@ -165,16 +165,19 @@ def ensure_postgres(services: Services) -> None:
 
 def _create_database_if_missing(url: str) -> None:
     params = _pg_params(url)
-    connection = psycopg2.connect(**{**params, "dbname": "postgres"})
-    connection.autocommit = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [params["dbname"]])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["dbname"])))
-                print(f"==> created database {params['dbname']}")
-    finally:
-        connection.close()
+        connection = psycopg2.connect(**{**params, "dbname": "postgres"})
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [params["dbname"]])
+                if cursor.fetchone() is None:
+                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["dbname"])))
+                    print(f"==> created database {params['dbname']}")
+        finally:
+            connection.close()
+    except psycopg2.Error as exc:
+        raise ServiceError(f"could not check or create database {params['dbname']}: {exc}".strip()) from exc
 
 
 # --- Redis --------------------------------------------------------------------

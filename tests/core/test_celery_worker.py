@@ -41,7 +41,7 @@ def control_exchange(name: str):
         celery_app.__dict__.pop("control", None)
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """The DATABASE_URL of the database this test session uses (test_<name>), for the worker."""
     db = connection.settings_dict
     auth = quote(db["USER"] or "", safe="")
@@ -54,16 +54,13 @@ def test_database_url() -> str:
     return url
 
 
-test_database_url.__test__ = False  # a helper, not a test
-
-
 class Worker:
     def __init__(self, *, queue: str, exchange: str, log: Path):
         self.queue, self.exchange, self.log = queue, exchange, log
         self.hostname = f"{queue}@localhost"
         env = {
             **os.environ,
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": worker_database_url(),
             "CELERY_CONTROL_EXCHANGE": exchange,
             "CELERY_TASK_ALWAYS_EAGER": "0",
         }
