@@ -10,16 +10,23 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.db.models.functions import Reverse
 
 from apps.core.models import SensitiveAccess
-from apps.core.scoping import get_visible_or_404, is_in_scope, scope_queryset, visible_organizations
+from apps.core.scoping import (
+    get_visible_or_404,
+    is_in_scope,
+    scope_queryset,
+    scope_root_path,
+    visible_organizations,
+)
 from apps.core.validators import clean_text, normalize_resident_id
 from apps.organizations.models import Organization
 
-from .models import CURRENT_STATUSES, Member, Transfer, WorkerCategory
+from .models import CURRENT_STATUSES, Member, NameBigrams, Transfer, WorkerCategory
 
 STATUS_CURRENT = "current"  # the filter value for "active or retained", the list's default
 _FULL_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
@@ -58,22 +65,51 @@ def visible_organization_by_code(actor, code: str) -> Organization | None:
 
 
 def search_members(queryset: QuerySet, q: str) -> QuerySet:
-    """Narrow by a search text: a full ID number → exact match; 4-6 trailing ID characters
-    → suffix match (reverse(id_number) LIKE 'reversed%' on member_id_suffix_idx); anything
-    else → name contains (LIKE '%q%' on the trigram index member_name_trgm_idx)."""
+    """Narrow by a search text, each form on its own index:
+    - a full ID number → exact match (member_id_number_idx);
+    - 4-6 trailing ID characters → reverse(id_number) LIKE 'reversed%' (member_id_suffix_idx),
+      ordered along that index so the planner never walks the whole table by id;
+    - two characters → the name's bigrams contain them (member_name_bigram_idx);
+    - anything else → name LIKE '%q%' (trigram index member_name_trgm_idx from 3 characters).
+    A search that is ordered here keeps that order (member_list does not reorder it)."""
     text = clean_text(q).replace(" ", "").upper()
     if not text:
         return queryset
     if _FULL_ID.match(text):
         try:
             return queryset.filter(id_number=normalize_resident_id(text))
-        except Exception:  # noqa: BLE001 - an invalid number matches nobody
+        except ValidationError:  # an invalid number matches nobody
             return queryset.none()
     if _ID_SUFFIX.match(text):
-        return queryset.annotate(id_reversed=Reverse("id_number")).filter(id_reversed__startswith=text[::-1])
+        return (
+            queryset.annotate(id_reversed=Reverse("id_number"))
+            .filter(id_reversed__startswith=text[::-1])
+            .order_by("id_reversed", "id")
+        )
     if any(c.isdigit() for c in text):
         return queryset.none()  # names hold no digits; a partial ID needs 4-6 trailing characters
-    return queryset.filter(name__contains=clean_text(q))
+    name = clean_text(q)
+    if len(name) == 2:
+        # Exactly "contains" for two characters; no LIKE beside it, which would make the
+        # planner multiply two guesses into "1 row" and pick a nested loop.
+        return queryset.annotate(name_bigrams=NameBigrams("name")).filter(name_bigrams__contains=[name])
+    return queryset.filter(name__contains=name)
+
+
+# A subtree of at most this many organizations is also given to the planner as a list of
+# ids: with "path LIKE" through a join it cannot tell a 150-member union from the city,
+# and walks the primary key backwards looking for the newest 25 of a small union.
+MAX_ORGANIZATION_IDS = 2000
+
+
+def _with_organization_ids(qs: QuerySet, path: str | None) -> QuerySet:
+    """The same rows, plus organization_id IN (...) for a small subtree (a planner hint)."""
+    if not path or path == "/":
+        return qs
+    ids = list(
+        Organization.objects.filter(path__startswith=path).values_list("id", flat=True)[: MAX_ORGANIZATION_IDS + 1]
+    )
+    return qs.filter(organization_id__in=ids) if len(ids) <= MAX_ORGANIZATION_IDS else qs
 
 
 def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = None) -> QuerySet[Member]:
@@ -85,6 +121,7 @@ def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = 
         if not is_in_scope(actor, f.organization):
             return qs.none()
         qs = qs.filter(organization__path__startswith=f.organization.path)
+    qs = _with_organization_ids(qs, f.organization.path if f.organization else scope_root_path(actor))
     if f.status == STATUS_CURRENT:
         qs = qs.filter(status__in=CURRENT_STATUSES)
     elif f.status:
@@ -101,8 +138,8 @@ def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = 
         qs = qs.filter(joined_on__gte=f.joined_from)
     if f.joined_to:
         qs = qs.filter(joined_on__lte=f.joined_to)
-    qs = search_members(qs, f.q)
-    return qs.select_related("organization").order_by("-id")
+    qs = search_members(qs, f.q).select_related("organization")
+    return qs if qs.query.order_by else qs.order_by("-id")
 
 
 def member_detail(*, actor, pk: int) -> Member:
