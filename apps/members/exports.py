@@ -17,20 +17,21 @@ from apps.core.spreadsheets.writer import SafeWorkbook
 
 from .cleaning import choice_word
 from .models import Education, MemberStatus, PoliticalStatus, Sex, WorkerCategory
+from .roster.columns import ROSTER_COLUMNS
 
 CHUNK_SIZE = 2000
 
 # (header, value source) in the roster template's order; two trailing columns that the
 # upload ignores (it is always for one union) tell a clerk where each member belongs.
-ROSTER_HEADERS = (
-    "姓名", "公民身份号码", "性别", "手机号码", "民族", "政治面貌", "学历",
-    "工作单位", "入会日期", "职工类别", "会员证号",
-)
+ROSTER_HEADERS = tuple(column.header for column in ROSTER_COLUMNS)
 EXTRA_HEADERS = ("所属工会", "会籍状态")
-_FIELDS = (
+# member_rows below unpacks in this order; it must stay the roster's.
+_ROSTER_FIELDS = (
     "name", "id_number", "sex", "phone", "ethnicity", "political_status", "education",
-    "employer_name", "joined_on", "worker_category", "card_number", "organization__name", "status",
+    "employer_name", "joined_on", "worker_category", "card_number",
 )
+assert tuple(column.field for column in ROSTER_COLUMNS) == _ROSTER_FIELDS, "roster columns changed: update the export"
+_FIELDS = (*_ROSTER_FIELDS, "organization__name", "status")
 _TEXT_COLUMNS = (1, 3)  # ID number and phone stay text, so Excel keeps every digit
 _WIDTHS = (12, 22, 6, 14, 8, 14, 14, 30, 12, 18, 16, 30, 10)
 

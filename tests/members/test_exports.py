@@ -84,3 +84,28 @@ def test_unmasked_export_reads_back_to_the_same_member(tree, branch_officer, log
     for field, value in cleaned.items():
         assert getattr(member, field) == value, field
     assert Member.objects.count() == 1
+
+
+def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_changed(tree, branch_officer, login,
+                                                                                  settings, tmp_path):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.core.imports.services import create_import_job, run_validation
+    from apps.core.models import ImportJob, ImportRow
+
+    settings.MEDIA_ROOT = tmp_path
+    MemberFactory(organization=tree.union_a1a, name="欧阳·娜娜", phone="13912345678", ethnicity="汉族",
+                  political_status="cpc_probationary", education="junior_college", employer_name="某某物流有限公司",
+                  joined_on=datetime.date(2019, 7, 1), worker_category="dispatched", card_number="HY0001")
+    MemberFactory(organization=tree.union_a1a, name="王芳", phone="", joined_on=None)
+    response = login(branch_officer).get(reverse("members:export"), {"unmasked": "1"})
+    content = b"".join(response.streaming_content)
+    job = create_import_job(
+        kind=ImportJob.Kind.ROSTER, organization=tree.union_a1a, uploaded_by=branch_officer,
+        uploaded_file=SimpleUploadedFile("export.xlsx", content), enqueue=False,
+    )
+    job = run_validation(job_id=job.pk)
+    outcomes = list(job.rows.values_list("outcome", flat=True))
+    assert outcomes == [ImportRow.Outcome.UNCHANGED] * 2, list(job.rows.values_list("messages", flat=True))
