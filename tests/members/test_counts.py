@@ -1,0 +1,52 @@
+"""Member counts for organization pages (issue 4 item 8): scoped, per subtree, one query."""
+
+import pytest
+from django.urls import reverse
+
+from apps.members.models import Member
+from apps.members.selectors import members_count_by_county, members_count_by_organization, new_employment_count
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(tree):
+    MemberFactory.create_batch(3, organization=tree.union_a1a)
+    MemberFactory(organization=tree.union_a1a, worker_category="new_employment")
+    MemberFactory(organization=tree.union_a1b, worker_category="new_employment")
+    MemberFactory(organization=tree.union_a1b, status=Member.Status.WITHDRAWN)
+    MemberFactory.create_batch(2, organization=tree.union_b1)
+
+
+def test_counts_cover_each_subtree_in_one_query(tree, city_staff, members, django_assert_num_queries):
+    orgs = [tree.city, tree.county_a, tree.township_a1, tree.union_a1a, tree.union_a1b, tree.union_b1]
+    with django_assert_num_queries(1):
+        counts = members_count_by_organization(actor=city_staff, orgs=orgs)
+    assert {o.code: counts[o.pk]["members"] for o in orgs} == {"C": 7, "CA": 5, "CA1": 5, "CA1a": 4, "CA1b": 1, "CB1": 2}
+    assert counts[tree.county_a.pk]["new_employment"] == 2
+
+
+def test_counts_leave_out_organizations_outside_scope(tree, branch_officer, members):
+    counts = members_count_by_organization(actor=branch_officer, orgs=[tree.union_a1a, tree.union_a1b, tree.city])
+    assert counts == {tree.union_a1a.pk: {"members": 4, "new_employment": 1}}
+
+
+def test_counts_per_county_and_new_employment(tree, city_staff, county_staff, members):
+    by_county = {r["county_id"]: r for r in members_count_by_county(actor=city_staff)}
+    assert by_county[tree.county_a.pk]["members"] == 5 and by_county[tree.county_b.pk]["members"] == 2
+    assert [r["county_id"] for r in members_count_by_county(actor=county_staff)] == [tree.county_a.pk]
+    assert new_employment_count(actor=city_staff) == 2
+    assert new_employment_count(actor=county_staff, organization=tree.union_a1b) == 1
+
+
+def test_counts_partial_is_scoped(tree, branch_officer, members, login):
+    client = login(branch_officer)
+    response = client.get(reverse("members:org_counts", args=[tree.union_a1a.pk]))
+    assert response.status_code == 200 and 'id="org-members-total">4<' in response.content.decode()
+    assert client.get(reverse("members:org_counts", args=[tree.union_a1b.pk])).status_code == 404
+
+
+def test_count_button_counts_the_filtered_scope(tree, branch_officer, members, login):
+    response = login(branch_officer).get(reverse("members:count"))
+    assert response.status_code == 200 and "4" in response.content.decode()
