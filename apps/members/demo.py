@@ -256,7 +256,13 @@ def load_unions(rng: random.Random) -> list[Union]:
         # Members ≈ 85% of the covered headcount; a union without ledger entries gets a
         # typical small-employer size (log-normal, median about 40).
         union.weight = covered * 0.85 if covered else rng.lognormvariate(3.7, 0.9)
-    return list(unions.values())
+    ordered = list(unions.values())
+    # Rosters reach the city union by union in no particular order, so a union's members
+    # have neighbouring ids but a county's are spread over the whole id range. Seeding in
+    # tree order instead would make every county one block of ids, which real data never
+    # is (and which misleads the planner's "newest first" plans).
+    rng.shuffle(ordered)
+    return ordered
 
 
 # --- rows -------------------------------------------------------------------------------------
