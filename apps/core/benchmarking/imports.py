@@ -9,7 +9,6 @@ so its peak memory (ru_maxrss) is the import's own and not the benchmark's.
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from django.db import connection
 
 from apps.members.models import Member
 
+from .child import memory_mib
 from .compare import rolled_back
 
 
@@ -67,10 +67,9 @@ def measure_import(path: Path, org_code: str, rows: int, *, subprocess_memory: b
             return {"status": f"child failed: {completed.stderr[-500:]}", "rows": rows}
         result = json.loads(completed.stdout.strip().splitlines()[-1])
     else:
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        baseline, _peak = memory_mib()
         result = import_roster_once(path, org_code)
-        result["baseline_mib"] = baseline / 1024
-        result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["baseline_mib"], result["peak_mib"] = baseline, memory_mib()[1]
     result["rows"] = rows
     result["rows_per_second"] = round(rows / result["seconds"]) if result.get("seconds") else None
     return result
