@@ -5,7 +5,9 @@ Each worker here listens on its own queue and its own remote-control exchange, s
 tests leave in Redis, or a portal running on the same Redis, cannot make these tests pass or fail.
 """
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,6 +56,14 @@ def worker_database_url() -> str:
     return url
 
 
+def _stop_when_pytest_dies():
+    """Linux: the worker gets SIGTERM if pytest is killed, instead of living on as an orphan."""
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class Worker:
     def __init__(self, *, queue: str, exchange: str, log: Path):
         self.queue, self.exchange, self.log = queue, exchange, log
@@ -68,7 +78,10 @@ class Worker:
                    "--queues", queue, "--hostname", self.hostname, "--loglevel", "INFO",
                    "--without-mingle", "--without-gossip"]  # fmt: skip
         self._log_file = log.open("wb")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
+            preexec_fn=_stop_when_pytest_dies,
+        )  # fmt: skip
 
     def wait_until_ready(self) -> None:
         deadline = time.monotonic() + WORKER_START_TIMEOUT
