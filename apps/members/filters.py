@@ -6,20 +6,39 @@ selectors.member_list, so the list, the count and the export narrow rows the sam
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Member, MemberStatus, PoliticalStatus, Sex, WorkerCategory
-from .selectors import STATUS_CURRENT, MemberFilters, member_list, visible_organization_by_code
+from .selectors import (
+    STATUS_CURRENT,
+    MemberFilters,
+    looks_like_full_id_number,
+    member_list,
+    visible_organization_by_code,
+)
 
 STATUS_CHOICES = [(STATUS_CURRENT, _("current (active or retained)")), *MemberStatus.choices, ("all", _("all"))]
 _DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def refuse_full_id_number(value: str) -> None:
+    """A full ID number never travels in a query string (it would sit in the address bar,
+    the browser history and every server log): it is searched by POST (member_find)."""
+    if looks_like_full_id_number(value):
+        raise ValidationError(
+            _("Search a full resident ID number with \"Find by resident ID number\", "
+              "so that it never appears in an address or a log."),
+            code="full_id_in_url",
+        )
 
 
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="_unused",
-        help_text=_("Part of a name, a full resident ID number, or its last 4-6 characters."),
+        help_text=_("Part of a name, or the last 4-6 characters of the resident ID number."),
+        validators=[refuse_full_id_number],
     )
     org = django_filters.CharFilter(label=_("Union organization code"), method="_unused")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="_unused", empty_label=None)

@@ -138,3 +138,7 @@ class TransferInForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class FindForm(forms.Form):
+    id_number = forms.CharField(label=_("resident ID number"), max_length=40)

@@ -64,6 +64,21 @@ def visible_organization_by_code(actor, code: str) -> Organization | None:
     return visible_organizations(actor).filter(code=code).first()
 
 
+def looks_like_full_id_number(text: str) -> bool:
+    return bool(_FULL_ID.match(clean_text(text).replace(" ", "").upper()))
+
+
+def find_by_id_number(*, actor, id_number: str) -> list[Member]:
+    """Every membership row (current first) of the person with this full ID number that the
+    actor may see; [] for an invalid number. For the POST-only "find by ID number"."""
+    try:
+        normalized = normalize_resident_id(id_number)
+    except ValidationError:
+        return []
+    rows = scope_queryset(Member.objects.filter(id_number=normalized), actor).select_related("organization")
+    return sorted(rows, key=lambda m: (not m.is_current, -m.pk))
+
+
 def search_members(queryset: QuerySet, q: str) -> QuerySet:
     """Narrow by a search text, each form on its own index:
     - a full ID number → exact match (member_id_number_idx);

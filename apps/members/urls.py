@@ -7,6 +7,7 @@ app_name = "members"
 urlpatterns: list = [
     path("", views.member_list, name="list"),
     path("count/", views.member_count, name="count"),
+    path("find/", views.member_find, name="find"),
     path("export/", views.member_export, name="export"),
     path("new/", views.member_create, name="create"),
     path("<int:pk>/", views.member_detail, name="detail"),

@@ -23,7 +23,7 @@ from apps.organizations.models import Organization
 from . import selectors, services
 from .exports import export_response
 from .filters import MemberFilter
-from .forms import MemberForm, StatusForm
+from .forms import FindForm, MemberForm, StatusForm
 from .tables import AccessLogTable, MemberTable
 
 PER_PAGE = 25
@@ -52,6 +52,21 @@ def member_list(request):
         "can_export": request.user.has_capability("members.export"),
         "can_reveal": request.user.has_capability("members.reveal"),
     })
+
+
+@login_required
+@require_POST
+def member_find(request):
+    """Find a person by full resident ID number: POST, so the number never sits in a URL.
+    One membership in scope → its page; several (earlier memberships) → a short list."""
+    form = FindForm(request.POST)
+    found = selectors.find_by_id_number(actor=request.user, id_number=form.data.get("id_number", ""))
+    if len(found) == 1:
+        return redirect("members:detail", pk=found[0].pk)
+    if not found:
+        messages.warning(request, _("No member with this resident ID number in your scope."))
+        return redirect("members:list")
+    return render(request, "members/member_found.html", {"table": MemberTable(found, orderable=False)})
 
 
 @login_required

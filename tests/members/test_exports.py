@@ -47,7 +47,7 @@ def test_export_follows_the_list_filters(tree, county_staff, login):
 
 def test_unmasked_export_is_written_to_the_access_log(tree, branch_officer, login):
     own = MemberFactory(organization=tree.union_a1a)
-    _, rows = _sheet(login(branch_officer).get(reverse("members:export"), {"unmasked": "1", "q": own.id_number}))
+    _, rows = _sheet(login(branch_officer).get(reverse("members:export"), {"unmasked": "1", "q": own.id_number[-6:]}))
     assert rows[0][1] == own.id_number
     access = SensitiveAccess.objects.get()
     assert (access.actor, access.action, access.organization) == (branch_officer, "export_unmasked", tree.union_a1a)

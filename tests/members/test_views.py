@@ -38,11 +38,30 @@ def test_sibling_member_is_not_findable_by_name_id_or_last_digits(tree, branch_o
     sibling = MemberFactory(organization=tree.union_a1b, name="王小明")
     own = MemberFactory(organization=tree.union_a1a, name="王小红")
     client = login(branch_officer)
-    for q in ("王小", "小明", sibling.id_number, sibling.id_number[-4:], sibling.id_number[-6:]):
+    for q in ("王小", "小明", "王小明", sibling.id_number[-4:], sibling.id_number[-6:]):
         assert sibling.name not in _names(client.get(reverse("members:list"), {"q": q})), q
     assert _names(client.get(reverse("members:list"), {"q": own.id_number[-5:]})) == {"王小红"}
-    assert _names(client.get(reverse("members:list"), {"q": own.id_number})) == {"王小红"}
     assert _names(client.get(reverse("members:list"), {"q": "小红"})) == {"王小红"}
+    assert _names(client.get(reverse("members:list"), {"q": "王小红"})) == {"王小红"}
+    find = reverse("members:find")
+    assert client.post(find, {"id_number": own.id_number.lower()}).url == reverse("members:detail", args=[own.pk])
+    assert client.post(find, {"id_number": sibling.id_number}).url == reverse("members:list")
+
+
+def test_full_id_number_is_never_searched_through_the_url(tree, branch_officer, login):
+    own = MemberFactory(organization=tree.union_a1a)
+    response = login(branch_officer).get(reverse("members:list"), {"q": own.id_number})
+    assert response.context["filter"].form.errors["q"][0].startswith("Search a full resident ID number")
+    assert login(branch_officer).get(reverse("members:find"), {"id_number": own.id_number}).status_code == 405
+
+
+def test_find_lists_every_visible_membership_row_of_a_person(tree, county_staff, login):
+    old = MemberFactory(organization=tree.union_a1a, status=Member.Status.TRANSFERRED_OUT, name="周七")
+    MemberFactory(organization=tree.union_a1b, id_number=old.id_number, name="周七")
+    response = login(county_staff).post(reverse("members:find"), {"id_number": old.id_number})
+    assert response.status_code == 200
+    assert len(response.context["table"].rows) == 2
+    assert old.id_number not in response.content.decode()
 
 
 def test_list_filters_status_category_sex_age_and_joined(tree, city_staff, login):
