@@ -128,3 +128,14 @@ def test_requester_can_withdraw_a_pending_request(tree, branch_officer, login):
     assert login(branch_officer).post(reverse("members:transfer_cancel", args=[transfer.pk])).status_code == 302
     transfer.refresh_from_db()
     assert transfer.status == "cancelled"
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_transfer_list_query_count_does_not_grow(tree, branch_officer, officer_b1, login, size,
+                                                  django_assert_max_num_queries):
+    for member in MemberFactory.create_batch(size, organization=tree.union_a1a):
+        _request(member, tree.union_b1, branch_officer)
+    client = login(officer_b1)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("members:transfers"))
+    assert len(response.context["rows"]) == size
