@@ -251,5 +251,4 @@ def ensure_redis(services: Services) -> None:
         services.redis = "NONE: Celery tasks run in-process (CELERY_TASK_ALWAYS_EAGER=1), no worker or beat"
         env["CELERY_TASK_ALWAYS_EAGER"] = "1"
         env["CACHE_URL"] = "locmemcache://"
-        return
-    env["REDIS_URL"] = url
+    env["REDIS_URL"] = url  # in the eager case too, so /healthz/ reports the Redis we looked for
