@@ -9,14 +9,16 @@ constant_memory, formula starts neutralized) to a temporary file that is streame
 import os
 import tempfile
 
-from django.http import FileResponse
+from django.core.files import File
+from django.db import transaction
+from django.http import FileResponse, QueryDict
 from django.utils import timezone
 
 from apps.core.privacy import mask_id_number, mask_phone
 from apps.core.spreadsheets.writer import SafeWorkbook
 
 from .cleaning import choice_word
-from .models import Education, MemberStatus, PoliticalStatus, Sex, WorkerCategory
+from .models import Education, MemberExport, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .roster.columns import ROSTER_COLUMNS
 
 CHUNK_SIZE = 2000
@@ -82,3 +84,54 @@ def export_response(queryset, *, unmasked: bool) -> FileResponse:
         handle = open(path, "rb")  # noqa: SIM115 - closed by FileResponse
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(handle, as_attachment=True, filename=f"members-{stamp}.xlsx")
+
+
+# --- exports too large for the request: written by a Celery task ----------------------
+
+# Above this many rows the export is written in the background: XlsxWriter manages a few
+# thousand rows a second on our 2 cores, and a request must not outlive gunicorn's timeout.
+SYNC_EXPORT_LIMIT = 20_000
+
+
+def fits_in_request(queryset) -> bool:
+    """Whether the export is small enough to write now; counts at most SYNC_EXPORT_LIMIT + 1 rows."""
+    return queryset.order_by()[: SYNC_EXPORT_LIMIT + 1].count() <= SYNC_EXPORT_LIMIT
+
+
+@transaction.atomic
+def request_member_export(*, actor, query: str, unmasked: bool) -> MemberExport:
+    """Record a background export of the member list as filtered by `query` and enqueue it
+    once committed. The rows are chosen again by the task, in the requester's scope then."""
+    from .tasks import build_member_export_task
+
+    export = MemberExport.objects.create(requested_by=actor, query=query[:1000], unmasked=unmasked)
+    build_member_export_task.delay(export_id=export.pk)
+    return export
+
+
+def build_member_export(*, export_id: int) -> MemberExport:
+    """Write the export's file (idempotent: a re-run rewrites it). The scope and the right to
+    an unmasked file are checked again for the requester as they are now."""
+    from .filters import MemberFilter
+
+    export = MemberExport.objects.select_related("requested_by").get(pk=export_id)
+    if export.status == MemberExport.Status.DONE:
+        return export
+    MemberExport.objects.filter(pk=export.pk).update(status=MemberExport.Status.RUNNING)
+    user = export.requested_by
+    unmasked = export.unmasked and user.has_capability("members.reveal")
+    queryset = MemberFilter(QueryDict(export.query), actor=user).qs
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "members.xlsx")
+            rows = write_members_xlsx(queryset, path, unmasked=unmasked)
+            with open(path, "rb") as handle:
+                export.file.save(f"members-{export.pk}.xlsx", File(handle), save=False)
+    except Exception as exc:
+        export.status, export.error = MemberExport.Status.FAILED, str(exc)[:500]
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        raise
+    export.status, export.rows, export.finished_at = MemberExport.Status.DONE, rows, timezone.now()
+    export.save(update_fields=["status", "rows", "file", "finished_at"])
+    return export

@@ -252,3 +252,36 @@ class Transfer(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.to_organization}"
+
+
+class MemberExport(models.Model):
+    """A member export too large to write during the request: written by a Celery task
+    (apps.members.tasks) and downloadable by its requester only (it holds personal data)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The member list's query string; never holds a full ID number (the filter refuses one).
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    unmasked = models.BooleanField(_("unmasked"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/members/%Y/%m/", blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member export")
+        verbose_name_plural = _("member exports")
+        ordering = ["-created_at"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

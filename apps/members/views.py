@@ -7,8 +7,9 @@ answers 404 (selectors.member_detail); a missing right answers 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
@@ -21,9 +22,10 @@ from apps.core.scoping import get_visible_or_404, visible_organizations
 from apps.organizations.models import Organization
 
 from . import selectors, services
-from .exports import export_response
+from .exports import export_response, fits_in_request, request_member_export
 from .filters import MemberFilter
 from .forms import FindForm, MemberForm, StatusForm
+from .models import MemberExport
 from .tables import AccessLogTable, MemberTable
 
 PER_PAGE = 25
@@ -202,7 +204,37 @@ def member_export(request):
             organization=organization,
             detail=_export_detail(request.GET),
         )
-    return export_response(member_filter.qs, unmasked=unmasked)
+    queryset = member_filter.qs
+    if fits_in_request(queryset):
+        return export_response(queryset, unmasked=unmasked)
+    params = request.GET.copy()
+    params.pop("unmasked", None)
+    export = request_member_export(actor=request.user, query=params.urlencode(), unmasked=unmasked)
+    return redirect("members:export_status", pk=export.pk)
+
+
+def _own_export(request, pk: int) -> MemberExport:
+    """An export is its requester's alone (it holds personal data): anybody else gets 404."""
+    return get_object_or_404(MemberExport, pk=pk, requested_by=request.user)
+
+
+@login_required
+@require_GET
+def export_status(request, pk: int):
+    """A large export being written in the background; the page polls itself (htmx)."""
+    export = _own_export(request, pk)
+    template = "members/_export_status.html" if request.htmx else "members/export_status.html"
+    return render(request, template, {"export": export})
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    export = _own_export(request, pk)
+    if export.status != MemberExport.Status.DONE:
+        raise Http404
+    stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"members-{stamp}.xlsx")
 
 
 def _export_detail(params) -> str:

@@ -109,3 +109,34 @@ def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_change
     job = run_validation(job_id=job.pk)
     outcomes = list(job.rows.values_list("outcome", flat=True))
     assert outcomes == [ImportRow.Outcome.UNCHANGED] * 2, list(job.rows.values_list("messages", flat=True))
+
+
+def test_large_export_is_written_in_the_background_for_its_requester_only(
+    tree, branch_officer, county_staff, login, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.members import exports
+    from apps.members.models import MemberExport
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "SYNC_EXPORT_LIMIT", 2)
+    MemberFactory.create_batch(3, organization=tree.union_a1a)
+    MemberFactory(organization=tree.union_a1b, name="兄弟会员")
+    client = login(branch_officer)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.get(reverse("members:export"), {"status": "current"})
+    export = MemberExport.objects.get()
+    assert response.status_code == 302 and response.url == reverse("members:export_status", args=[export.pk])
+    assert len(callbacks) == 1  # the task is sent once the request's transaction commits
+    assert export.status == "pending" and client.get(response.url).status_code == 200
+    assert client.get(reverse("members:export_download", args=[export.pk])).status_code == 404
+
+    exports.build_member_export(export_id=export.pk)  # what the worker runs
+
+    page = client.get(reverse("members:export_status", args=[export.pk]), HTTP_HX_REQUEST="true")
+    assert 'id="export-download"' in page.content.decode()
+    _, rows = _sheet(client.get(reverse("members:export_download", args=[export.pk])))
+    assert len(rows) == 3 and "兄弟会员" not in [r[0] for r in rows]
+    assert all(r[1].startswith("*" * 14) for r in rows)
+    other = login(county_staff)
+    assert other.get(reverse("members:export_status", args=[export.pk])).status_code == 404
+    assert other.get(reverse("members:export_download", args=[export.pk])).status_code == 404

@@ -1,0 +1,16 @@
+"""Celery entry points of members: ids in, call the service."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from apps.core.tasks import TransactionAwareTask
+
+
+@shared_task(
+    base=TransactionAwareTask, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def build_member_export_task(*, export_id: int) -> str:
+    # acks_late: writing the file is idempotent, so a worker lost halfway is simply redone.
+    from .exports import build_member_export
+
+    return build_member_export(export_id=export_id).status
