@@ -14,6 +14,7 @@ import datetime
 import re
 import time
 from decimal import Decimal
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -87,8 +88,9 @@ SEX_FEMALE = "female"
 
 def resident_id_check_char(first17: str) -> str:
     """The 18th character for 17 digits (mod 11 of the weighted sum)."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK_CHARS[total % 11]
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    return ID_CHECK_CHARS[sum(map(mul, map(int, first17), ID_WEIGHTS)) % 11]
 
 
 def build_resident_id(region: str, birth_date: datetime.date, sequence: int) -> str:
@@ -337,6 +339,7 @@ _NAME_CHARS = re.compile(
     r"^[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002ebef"
     r"A-Za-z\u00c0-\u024f·•・‧\u2027 '.\-]+$"
 )
+_DIGIT = re.compile(r"\d")
 _MIDDLE_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·"})
 
 
@@ -360,7 +363,7 @@ def normalize_person_name(raw) -> str:
         )
     if "<" in value or ">" in value:
         raise ValidationError(_("A name cannot contain < or > (markup)."), code="name_markup")
-    if any(c.isdigit() for c in value):
+    if _DIGIT.search(value):
         raise ValidationError(_("A name cannot contain digits."), code="name_digits")
     if not _NAME_CHARS.match(value):
         raise ValidationError(
