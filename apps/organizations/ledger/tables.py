@@ -5,7 +5,10 @@ from .models import DemonstrationSite, Employer, WorkInstructor
 
 
 class EmployerTable(tables.Table):
-    name = tables.LinkColumn("organizations:employer_detail", args=[tables.A("pk")], verbose_name=_("name"))
+    name = tables.LinkColumn(
+        "organizations:employer_detail", args=[tables.A("pk")], verbose_name=_("name"),
+        attrs={"td": {"style": "min-width: 12em"}},
+    )
     covering_union = tables.Column(verbose_name=_("covering union"), default="—")
 
     class Meta:

@@ -2,7 +2,7 @@
 # Everything sits under "ledger/" so no organization code ("<code>/") can shadow it.
 from django.urls import path
 
-from . import lifecycle_views, views
+from . import lifecycle_views, upload_views, views
 
 urlpatterns: list = [
     path("ledger/employers/", views.EmployerListView.as_view(), name="employer_list"),
@@ -10,6 +10,14 @@ urlpatterns: list = [
     path("ledger/employers/new/", views.employer_create, name="employer_create"),
     path("ledger/employers/<int:pk>/", views.employer_detail, name="employer_detail"),
     path("ledger/employers/<int:pk>/edit/", views.employer_edit, name="employer_edit"),
+    path("ledger/upload/", upload_views.EmployerUploadView.as_view(), name="employer_import_upload"),
+    path("ledger/upload/template.xlsx", upload_views.EmployerTemplateView.as_view(), name="employer_import_template"),
+    path("ledger/upload/<int:pk>/", upload_views.EmployerJobView.as_view(), name="employer_import_detail"),
+    path("ledger/upload/<int:pk>/progress/", upload_views.EmployerProgressView.as_view(),
+         name="employer_import_progress"),
+    path("ledger/upload/<int:pk>/commit/", upload_views.EmployerCommitView.as_view(), name="employer_import_commit"),
+    path("ledger/upload/<int:pk>/errors.xlsx", upload_views.EmployerErrorsView.as_view(),
+         name="employer_import_errors"),
     path("ledger/rates/", views.establishment_rate, name="rate"),
     path("ledger/rates/export.xlsx", views.establishment_rate_export, name="rate_export"),
     path("ledger/new-sectors/", views.new_sector_coverage, name="new_sector"),
