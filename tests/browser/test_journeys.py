@@ -49,6 +49,11 @@ def test_demo_user_logs_in_sees_chinese_switches_to_english_and_browses_the_tree
     assert CJK.search(home), "no Chinese catalogue for 'Home' (run compilemessages)"
     assert page.locator("#nav-main").get_by_text(home, exact=True).is_visible()
     assert "临沂市总工会" in page.inner_text("#home-organization")
+    welcome = _zh("Welcome")
+    # TODO(integrator): remove this `if` once the project's zh_Hans catalogue is compiled:
+    # until the translation pass, "Welcome" has no Chinese and only Django's own strings do.
+    if welcome != "Welcome":
+        assert welcome in page.inner_text("h1")
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     # 3. The language switcher in the navbar turns the page English.
