@@ -117,10 +117,10 @@ def test_city_staff_merge_through_the_confirmation_page(client, tree, city_staff
     page = client.get(url)
     assert page.status_code == 200 and "1" in page.content.decode()
     # without the confirmation nothing happens
-    client.post(url, {"target": tree.union_a1a.pk, "reason": "合并"})
+    client.post(url, {"target": tree.union_a1a.code, "reason": "合并"})
     employer.refresh_from_db()
     assert employer.covering_union == tree.union_a1b
-    response = client.post(url, {"target": tree.union_a1a.pk, "reason": "合并", "confirm": "on"})
+    response = client.post(url, {"target": tree.union_a1a.code, "reason": "合并", "confirm": "on"})
     assert response.status_code == 302
     employer.refresh_from_db()
     assert employer.covering_union == tree.union_a1a

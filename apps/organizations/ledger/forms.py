@@ -13,6 +13,7 @@ from .models import COVERING_KINDS, DemonstrationSite, Employer, WorkInstructor
 from .selectors import county_choices_for, employers_visible_to
 
 K = Organization.Kind
+MAX_TARGET_CHOICES = 300
 
 
 class _CrispyMixin:
@@ -98,7 +99,7 @@ class DemonstrationSiteForm(_CrispyMixin, forms.ModelForm):
 class OrganizationChangeForm(_CrispyMixin, forms.Form):
     """Confirmation of a merge (with a target) or a dissolution (without)."""
 
-    target = forms.ModelChoiceField(label=_("merge into"), queryset=Organization.objects.none())
+    target = forms.ModelChoiceField(label=_("merge into"), queryset=Organization.objects.none(), to_field_name="code")
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label=_("I understand this cannot be undone here."), required=True)
 
@@ -106,9 +107,12 @@ class OrganizationChangeForm(_CrispyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.submit_label = _("Merge") if merging else _("Dissolve")
         if merging:
-            self.fields["target"].queryset = (
-                _orgs(user, *K.values).exclude(path__startswith=source.path).order_by("path")
-            )
+            field = self.fields["target"]
+            field.queryset = _orgs(user, *K.values).exclude(path__startswith=source.path).order_by("path")
+            # The city has ~11,000 organizations: above a few hundred the target is typed by code.
+            if field.queryset.count() > MAX_TARGET_CHOICES:
+                field.widget = forms.TextInput(attrs={"placeholder": _("organization code")})
+                field.label = _("merge into (organization code)")
         else:
             del self.fields["target"]
         self._setup_helper()
