@@ -12,7 +12,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "role", "organization", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_superuser")
     list_select_related = ("organization",)
-    search_fields = ("username", "first_name", "last_name", "email", "organization__name", "organization__code")
+    search_fields = (
+        "username", "first_name", "last_name", "email", "organization__name", "organization__code",
+    )
     autocomplete_fields = ("organization",)
     fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ("role", "organization", "phone")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Portal"), {"fields": ("role", "organization")}),)

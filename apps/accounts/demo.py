@@ -48,7 +48,9 @@ def seed(ctx) -> None:
     for username, display_name, role, where in DEMO_USERS:
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"first_name": display_name, "role": role, "organization": orgs[where], "is_active": True},
+            defaults={
+                "first_name": display_name, "role": role, "organization": orgs[where], "is_active": True,
+            },
         )
         rows.append((user, role.label, orgs[where].name))
     admin, _ = User.objects.update_or_create(

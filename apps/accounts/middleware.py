@@ -29,7 +29,9 @@ class SessionLifetimeMiddleware:
         if user is not None and user.is_authenticated:
             started = request.session.get(LOGIN_AT_SESSION_KEY)
             if started is None or time.time() - started > settings.SESSION_MAX_LIFETIME_SECONDS:
-                logger.info("session ended at the absolute limit: user=%s id=%s", user.get_username(), user.pk)
+                logger.info(
+                    "session ended at the absolute limit: user=%s id=%s", user.get_username(), user.pk
+                )
                 logout(request)
                 request.session[SESSION_ENDED_FLAG] = True
         return self.get_response(request)

@@ -36,7 +36,11 @@ class User(AbstractUser):
         # The database constraint holds the rule; this gives the form a message on the right field.
         if self.role and self.organization_id is None:
             raise ValidationError(
-                {"organization": _("A user with a role needs an organization: the role works inside its scope.")}
+                {
+                    "organization": _(
+                        "A user with a role needs an organization: the role works inside its scope."
+                    )
+                }
             )
 
     def has_capability(self, capability: str) -> bool:

@@ -217,7 +217,8 @@ def build_plan(rng, scale: str) -> tuple[list[Node], list[list[Node]], dict]:
         county_unions = [
             Node(f"{code}D{i:04d}", names.company(prefixes), K.GRASSROOTS, code) for i in range(1, direct + 1)
         ]
-        for n, (trade, count) in enumerate(zip(rng.sample(COUNTY_INDUSTRIES, 2), _split(rng, industry, [1, 1])), 1):
+        trades = rng.sample(COUNTY_INDUSTRIES, 2)
+        for n, (trade, count) in enumerate(zip(trades, _split(rng, industry, [1, 1])), 1):
             industry_code = f"{code}H{n:02d}"
             level2.append(Node(industry_code, f"{short}{trade}行业工会联合会", K.INDUSTRY_FEDERATION, code))
             county_unions += _unions_under(
@@ -225,7 +226,8 @@ def build_plan(rng, scale: str) -> tuple[list[Node], list[list[Node]], dict]:
                 make_company=lambda t=trade[:2]: names.company(prefixes, t), place=short,
             )
         shares = [rng.randint(2, 5) for _ in townships]
-        for n, (township, count) in enumerate(zip(townships, _split(rng, total - direct - industry, shares)), 1):
+        in_townships = _split(rng, total - direct - industry, shares)
+        for n, (township, count) in enumerate(zip(townships, in_townships), 1):
             township_code = f"{code}{n:03d}"
             level2.append(Node(township_code, f"{township}总工会", K.TOWNSHIP_FEDERATION, code))
             county_unions += _unions_under(
@@ -250,7 +252,9 @@ def _ensure_city_and_counties(counties: list[Node]) -> int:
     if city is None:
         city = create_organization(code=CITY_CODE, name=CITY_NAME, kind=K.CITY_FEDERATION, parent=None)
         created += 1
-    present = set(Organization.objects.filter(code__in=[n.code for n in counties]).values_list("code", flat=True))
+    present = set(
+        Organization.objects.filter(code__in=[n.code for n in counties]).values_list("code", flat=True)
+    )
     for node in counties:
         if node.code not in present:
             create_organization(code=node.code, name=node.name, kind=node.kind, parent=city)

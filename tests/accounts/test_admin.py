@@ -9,7 +9,8 @@ from apps.accounts.roles import Role
 
 
 def _add(client, **fields):
-    data = {"username": "new_officer", "usable_password": "true", "password1": "Strong-Pass-2026!", "password2": "Strong-Pass-2026!"}
+    strong = "Strong-Pass-2026!"
+    data = {"username": "new_officer", "usable_password": "true", "password1": strong, "password2": strong}
     data.update(fields)
     return client.post(reverse("admin:accounts_user_add"), data)
 
@@ -57,7 +58,8 @@ def _change_data(user, **overrides):
 def test_superuser_changes_role_and_organization(client, superuser, branch_officer, tree):
     client.force_login(superuser)
     url = reverse("admin:accounts_user_change", args=[branch_officer.pk])
-    response = client.post(url, _change_data(branch_officer, role=Role.COUNTY_STAFF, organization=tree.county_a.pk))
+    data = _change_data(branch_officer, role=Role.COUNTY_STAFF, organization=tree.county_a.pk)
+    response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     branch_officer.refresh_from_db()
     assert (branch_officer.role, branch_officer.organization) == (Role.COUNTY_STAFF, tree.county_a)

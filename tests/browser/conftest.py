@@ -32,7 +32,10 @@ def live_server(request):
     from pytest_django.live_server_helper import LiveServer
 
     plain_http = override_settings(
-        SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
     )
     with plain_http:
         server = LiveServer(request.config.getvalue("liveserver") or "localhost")
@@ -58,7 +61,10 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+        base_url=live_server.url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -82,7 +82,8 @@ def _assert_every_node_has_path_depth_and_county_derived_from_its_parent():
 def test_one_demo_user_per_role_and_an_administrator_who_can_log_in(seeded):
     users = {u.username: u for u in User.objects.select_related("organization")}
     assert users["city_staff"].role == Role.CITY_STAFF and users["city_staff"].organization.code == "3713"
-    assert users["county_staff"].role == Role.COUNTY_STAFF and users["county_staff"].organization.code == "371302"
+    county = users["county_staff"]
+    assert county.role == Role.COUNTY_STAFF and county.organization.code == "371302"
     branch = users["branch_officer"]
     assert branch.role == Role.BRANCH_OFFICER and branch.organization.kind == K.GRASSROOTS
     assert branch.organization.county.code == "371302"
