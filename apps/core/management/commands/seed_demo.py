@@ -44,4 +44,5 @@ class Command(BaseCommand):
         for module_name in DEMO_STEPS:
             started = time.monotonic()
             import_module(module_name).seed(ctx)
-            self.stdout.write(f"  {module_name.split('.')[1]}: {time.monotonic() - started:.1f}s")
+            step = module_name.removeprefix("apps.").removesuffix(".demo")
+            self.stdout.write(f"  {step}: {time.monotonic() - started:.1f}s")
