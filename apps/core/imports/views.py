@@ -15,15 +15,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from apps.core.models import ImportJob, ImportRow
 from apps.core.permissions import CapabilityRequiredMixin
+from apps.core.scoping import get_visible_or_404, visible_organizations
+from apps.organizations.models import Organization
 
+from .forms import ImportUploadForm
 from .importer import importer_class
 from .reports import write_error_report
-from .selectors import get_import_job, import_rows
-from .services import ImportRefused, commit_import
+from .selectors import get_import_job, import_rows, visible_import_jobs
+from .services import ImportRefused, commit_import, create_import_job
 
 PAGE_SIZE = 50
 
@@ -43,6 +46,48 @@ class ImportJobMixin(CapabilityRequiredMixin):
         return {name: self.url(name, job) for name in ("detail", "progress", "commit", "errors")} | {
             "upload": self.url("upload")
         }
+
+
+class ImportUploadView(ImportJobMixin, FormView):
+    """The upload form; the job is validated in the background, the user lands on its page.
+
+    Subclasses set template_name (the page explains its own file) and may narrow
+    `organizations()`. A posted organization outside the user's scope answers 404.
+    """
+
+    form_class = ImportUploadForm
+
+    def organizations(self):
+        return visible_organizations(self.request.user).order_by("path")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organizations": self.organizations()}
+
+    def get_initial(self):
+        code = self.request.GET.get("org") or getattr(self.request.user.organization, "code", None)
+        return {"organization": code}
+
+    def post(self, request, *args, **kwargs):
+        code = request.POST.get("organization")
+        if code:
+            get_visible_or_404(Organization.objects.all(), request.user, via="", code=code)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            job = create_import_job(
+                kind=self.kind, organization=form.cleaned_data["organization"], uploaded_by=self.request.user,
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ImportRefused as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        messages.info(self.request, _("The file was received and is being checked."))
+        return redirect(self.url("detail", job))
+
+    def get_context_data(self, **kwargs):
+        recent = visible_import_jobs(actor=self.request.user, kind=self.kind)[:20]
+        return super().get_context_data(recent=recent, **kwargs)
 
 
 class ImportJobDetailView(ImportJobMixin, TemplateView):
