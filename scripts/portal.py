@@ -35,7 +35,8 @@ def compile_messages(env: dict) -> None:
     if not shutil.which("msgfmt"):
         say("gettext (msgfmt) not installed: using the committed .mo catalogues")
         return
-    manage(env, "compilemessages", "--ignore", ".venv", "--ignore", "var", "--ignore", "staticfiles", "-v", "0")
+    ignored = ["--ignore", ".venv", "--ignore", "var", "--ignore", "staticfiles"]
+    manage(env, "compilemessages", *ignored, "-v", "0")
 
 
 def supervise(command: list[str], env: dict, *, forward: tuple, stopping_is_success: bool = False) -> int:
@@ -82,7 +83,8 @@ def run(services: Services) -> int:
     say(f"UnionPortal at http://127.0.0.1:{env['PORT']}/  (Ctrl-C stops web, worker and beat)")
     honcho = [sys.executable, "-m", "honcho", "start", "--procfile", "Procfile", *processes]
     # honcho stops its processes on SIGINT/SIGTERM; Ctrl-C reaches it directly too (twice is harmless).
-    return supervise(honcho, env, forward=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP), stopping_is_success=True)
+    every_stop = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    return supervise(honcho, env, forward=every_stop, stopping_is_success=True)
 
 
 def test(services: Services, pytest_args: list[str]) -> int:
@@ -92,7 +94,8 @@ def test(services: Services, pytest_args: list[str]) -> int:
         say("NOTICE: without Redis the tests marked celery_worker are deselected")
         pytest_args = ["-m", "not celery_worker", *pytest_args]
     # Ctrl-C reaches pytest directly; a second SIGINT from us would cut its teardown short.
-    return supervise([sys.executable, "-m", "pytest", *pytest_args], env, forward=(signal.SIGTERM, signal.SIGHUP))
+    pytest = [sys.executable, "-m", "pytest", *pytest_args]
+    return supervise(pytest, env, forward=(signal.SIGTERM, signal.SIGHUP))
 
 
 def main(argv: list[str]) -> int:

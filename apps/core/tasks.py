@@ -23,10 +23,11 @@ class TransactionAwareTask(Task):
     abstract = True
 
     def apply_async(self, args=None, kwargs=None, **options):
+        send = super().apply_async
         if transaction.get_connection().in_atomic_block:
-            transaction.on_commit(lambda: super(TransactionAwareTask, self).apply_async(args, kwargs, **options))
+            transaction.on_commit(lambda: send(args, kwargs, **options))
             return None
-        return super().apply_async(args, kwargs, **options)
+        return send(args, kwargs, **options)
 
 
 @shared_task

@@ -164,7 +164,9 @@ def queued(queue: str) -> int:
 
 
 @pytest.mark.celery_worker  # needs the Redis broker, not a worker
-def test_transaction_aware_task_is_sent_only_when_the_transaction_commits(db, django_capture_on_commit_callbacks):
+def test_transaction_aware_task_is_sent_only_when_the_transaction_commits(
+    db, django_capture_on_commit_callbacks
+):
     queue = f"uptest-{uuid.uuid4().hex[:10]}"
     try:
         with django_capture_on_commit_callbacks(execute=True):
