@@ -37,7 +37,10 @@ def page_mix(sample) -> list:
         path = resolve(page, sample)
         if path and page.key in PAGE_WEIGHTS:
             params = page.params(sample)
-            mix.append([page.key, path + ("?" + urlencode(params) if params else ""), PAGE_WEIGHTS[page.key]])
+            if page.method == "post":
+                mix.append([page.key, path, PAGE_WEIGHTS[page.key], params])
+            else:
+                mix.append([page.key, path + ("?" + urlencode(params) if params else ""), PAGE_WEIGHTS[page.key], None])
     return mix
 
 

@@ -2,7 +2,8 @@
 
 Started by bench/loadtest.py, which creates the users, starts gunicorn on loopback and
 passes in LOADTEST_CREDENTIALS ("user:password,…") and LOADTEST_PAGES (JSON list of
-[name, path, weight]). Each simulated user logs in once with Django's login form, then
+[name, path, weight, form data or null]: with form data the page is a POST, such as
+the find-by-ID form, and its redirect counts as success). Each simulated user logs in once with Django's login form, then
 requests pages from the mix with a short think time.
 """
 
@@ -63,16 +64,27 @@ class PortalUser(HttpUser):
             headers={"Referer": self.host + "/accounts/login/"},
             name="login",
         )
-        self.names = [name for name, _path, _weight in PAGES]
-        self.paths = {name: path for name, path, _weight in PAGES}
-        self.weights = [weight for _name, _path, weight in PAGES]
+        self.names = [entry[0] for entry in PAGES]
+        self.weights = [entry[2] for entry in PAGES]
+        self.entries = {entry[0]: entry for entry in PAGES}
 
     @task
     def page(self):
         if not PAGES:
             return
-        name = random.choices(self.names, weights=self.weights)[0]
-        with self.client.get(self.paths[name], name=name, catch_response=True) as response:
+        name, path, _weight, data = self.entries[random.choices(self.names, weights=self.weights)[0]]
+        if data is None:
+            request = self.client.get(path, name=name, catch_response=True)
+            expected = (200,)
+        else:
+            token = self.client.cookies.get("csrftoken", "")
+            request = self.client.post(path, {**data, "csrfmiddlewaretoken": token}, name=name,
+                                       headers={"Referer": self.host + path}, allow_redirects=False,
+                                       catch_response=True)
+            expected = (302,)
+        with request as response:
             # A redirect to the login form is a failure too, not a fast page.
-            if response.status_code != 200 or "/accounts/login/" in response.url:
-                response.failure(f"HTTP {response.status_code} at {response.url}")
+            if response.status_code not in expected or "/accounts/login/" in response.headers.get("Location", ""):
+                response.failure(f"HTTP {response.status_code}")
+            elif data is None and "/accounts/login/" in response.url:
+                response.failure("redirected to the login form")
