@@ -8,16 +8,19 @@ work instructors at city scale; 3–5 demonstration sites per county.
 - Deterministic: the plan is a pure function of the rng (one draw from ctx.rng seeds our own)
   and the union tree; idempotent: employers are keyed by their credit code (only missing ones
   are inserted), instructors and sites are skipped when the demo counties already have some.
-- Fast: bulk_create in batches, history rows written alongside (bulk_create_with_history).
+- Fast: employers by COPY with their history in one INSERT … SELECT; the rest by bulk_create.
 """
 
 import datetime
+import itertools
 import random
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from apps.core.spreadsheets.bulk import copy_rows
 from apps.core.validators import credit_code_check_char
 
 from ..models import Organization
@@ -38,6 +41,7 @@ BATCH = 2000
 
 # headcount bracket → (share of employers, probability of being covered)
 BRACKET_PLAN = {"50+": (25, 0.998), "25-49": (20, 0.8425), "<25": (55, 0.45)}
+BRACKET_WEIGHTS = {k: share for k, (share, _covered) in BRACKET_PLAN.items()}
 NEW_SECTOR_SHARE = 0.12
 CLOSED_SHARE = 0.02
 
@@ -75,8 +79,15 @@ SITE_THEMES = ["党建带工建，组织共建、活动共办", "党员职工双
                "党工共建职工服务阵地", "劳模工匠创新工作室共建", "和谐劳动关系共建"]
 
 
+_CUMULATIVE: dict[int, tuple[list, list]] = {}
+
+
 def _weighted(rng, weights: dict):
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+    """One key drawn by weight; the cumulative weights are computed once per table (30,000 draws)."""
+    keys, cumulative = _CUMULATIVE.get(id(weights)) or _CUMULATIVE.setdefault(
+        id(weights), (list(weights), list(itertools.accumulate(weights.values())))
+    )
+    return rng.choices(keys, cum_weights=cumulative)[0]
 
 
 def _credit_code(county_index: int, county_code: str, n: int) -> str:
@@ -119,7 +130,7 @@ def _plan_employers(rng, counties, unions, total: int) -> list[Employer]:
         pool = unions[county.pk]
         unused = list(pool["grassroots"])  # every company union covers at least one employer
         for n in range(1, total * weight // whole + 1):
-            bracket = _weighted(rng, {k: v[0] for k, v in BRACKET_PLAN.items()})
+            bracket = _weighted(rng, BRACKET_WEIGHTS)
             kind = _weighted(rng, NEW_SECTOR_WEIGHTS) if rng.random() < NEW_SECTOR_SHARE else ""
             covered = rng.random() < BRACKET_PLAN[bracket][1]
             union = None
@@ -138,22 +149,42 @@ def _plan_employers(rng, counties, unions, total: int) -> list[Employer]:
                 industry, ownership = _weighted(rng, INDUSTRY_WEIGHTS), _weighted(rng, OWNERSHIP_WEIGHTS)
                 name = f"临沂{rng.choice(BRAND)}{rng.choice(BRAND)}{rng.choice(TRADES)}有限公司"
             established = datetime.date(2000, 1, 1) + datetime.timedelta(days=rng.randint(0, 9400))
-            plan.append(Employer(
-                name=name, social_credit_code=_credit_code(index, county.code, n), county_id=county.pk,
-                township_id=township, industry=industry, ownership=ownership, headcount=_headcount(rng, bracket),
-                is_new_sector=bool(kind), new_sector_kind=kind, covering_union_id=union[0] if union else None,
-                union_established_on=established if union else None,
-                status="closed" if rng.random() < CLOSED_SHARE else "active",
+            plan.append((
+                name, _credit_code(index, county.code, n), county.pk, township, industry, ownership,
+                _headcount(rng, bracket), bool(kind), kind, union[0] if union else None,
+                established if union else None, "closed" if rng.random() < CLOSED_SHARE else "active",
             ))
     return plan
 
 
+# The order of the tuples _plan_employers makes.
+EMPLOYER_COLUMNS = ("name", "social_credit_code", "county_id", "township_id", "industry", "ownership", "headcount",
+                    "is_new_sector", "new_sector_kind", "covering_union_id", "union_established_on", "status")
+
+
 def _seed_employers(rng, counties, unions, total: int) -> int:
+    """COPY the missing employers, then their history rows in one INSERT … SELECT.
+
+    Building 30,000 model instances for bulk_create took longer than writing them
+    (5 s of the step's 13 s); plain tuples and COPY make the step a few seconds.
+    """
     plan = _plan_employers(rng, counties, unions, total)
     present = set(Employer.objects.filter(county__in=counties).values_list("social_credit_code", flat=True))
-    missing = [e for e in plan if e.social_credit_code not in present]
-    if missing:
-        bulk_create_with_history(missing, Employer, batch_size=BATCH, default_change_reason="seed_demo")
+    missing = [e for e in plan if e[1] not in present]
+    if not missing:
+        return 0
+    now = timezone.now()
+    copy_rows(Employer._meta.db_table, [*EMPLOYER_COLUMNS, "created_at", "updated_at"],
+              ((*e, now, now) for e in missing))
+    history = Employer.history.model
+    columns = ", ".join(f.column for f in history._meta.concrete_fields if not f.name.startswith("history_"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history._meta.db_table} ({columns}, history_date, history_change_reason, history_type) "
+            f"SELECT {columns}, %s, 'seed_demo', '+' FROM {Employer._meta.db_table} "
+            f"WHERE social_credit_code = ANY(%s)",
+            [now, [e[1] for e in missing]],
+        )
     return len(missing)
 
 
