@@ -25,6 +25,8 @@ def machine() -> dict:
         "cpus": os.cpu_count(), "memory_gib": round(memory_kib / 1024 / 1024, 1),
         "python": platform.python_version(), "django": django.get_version(), "postgresql": postgres,
         "platform": platform.platform(),
+        # The machine may be shared: the load when the run started says how quiet it was.
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
 
 

@@ -6,6 +6,7 @@ would otherwise do it (Django admin search, django-import-export, plain COPY), p
 table and writes benchmark-results/latest.json. Everything it writes is rolled back.
 """
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -60,12 +61,15 @@ class Command(BaseCommand):
             self._imports(results, sample, plan, subprocess_memory=not no_subprocess)
         results["comparisons"] = comparisons(results)
         results["duration_s"] = round(time.monotonic() - started, 1)
+        results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         for table in (report.page_table(results["pages"]), report.import_table(results["imports"]),
                       report.reports_table(results["reports"]), report.comparison_table(results["comparisons"])):
             self.stdout.write("")
             self.stdout.write("\n".join(table))
         report.write_json(results, Path(output))
-        self.stdout.write(f"\nWrote {output} in {results['duration_s']} s")
+        self.stdout.write(f"\nMachine: {results['machine']['cpus']} CPUs, load average at start "
+                          f"{results['machine']['load_average_1_5_15']}, at end {results['load_average_at_end']}")
+        self.stdout.write(f"Wrote {output} in {results['duration_s']} s")
 
     @staticmethod
     def _page_dict(result) -> dict:
