@@ -160,3 +160,17 @@ def test_new_sector_page_404s_for_a_county_outside_scope(client, tree, county_st
     assert client.get(reverse("organizations:new_sector"), {"county": tree.county_b.code}).status_code == 404
     assert client.get(reverse("organizations:new_sector"), {"county": tree.county_a.code}).status_code == 200
     assert client.get(reverse("organizations:new_sector_export"), {"county": "CB"}).status_code == 404
+
+
+@pytest.mark.parametrize("size", [10, 200])
+@pytest.mark.parametrize("name", ["rate", "new_sector", "rate_export"])
+def test_rate_pages_take_the_same_queries_at_any_size(client, tree, city_staff, django_assert_max_num_queries,
+                                                      size, name):
+    Employer.objects.bulk_create(
+        Employer(name=f"单位{i}", county=tree.county_a if i % 2 else tree.county_b, headcount=i, is_new_sector=True,
+                 new_sector_kind="courier", covering_union=tree.union_a1a if i % 3 else None)
+        for i in range(size)
+    )
+    client.force_login(city_staff)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse(f"organizations:{name}")).status_code == 200
