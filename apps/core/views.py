@@ -1,14 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .scoping import visible_organizations
+from apps.organizations.selectors import scope_counts_by_kind
 
 
 @login_required
 def home(request):
-    scope = visible_organizations(request.user)
+    """The user's organization, role and scope (organizations by kind): one counting query."""
+    by_kind = scope_counts_by_kind(actor=request.user)
     context = {
         "organization": request.user.organization,
-        "scope_size": scope.count(),
+        "scope_by_kind": by_kind,
+        "scope_size": sum(count for _kind, _label, count in by_kind),
+        "can_create": request.user.has_capability("organizations.create"),
     }
     return render(request, "core/home.html", context)

@@ -1,0 +1,114 @@
+"""Organization pages: list, tree, detail, create, edit. Thin: scope and reads come from
+selectors, writes from services. Outside the scope → 404 (before any right is checked,
+so a refusal never confirms that a row exists); a missing right inside it → 403."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from apps.core.permissions import require_capability
+
+from . import selectors, services
+from .filters import OrganizationFilter
+from .forms import OrganizationCreateForm, OrganizationEditForm
+from .tables import STATUS_BADGES, OrganizationTable
+
+
+class OrganizationListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    filterset_class = OrganizationFilter
+    table_class = OrganizationTable
+    template_name = "organizations/organization_list.html"
+    # The table paginates (one COUNT, one page); the view itself must not paginate again.
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return selectors.organization_list(actor=self.request.user)
+
+    def get_table_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        kwargs["perms_create"] = self.request.user.has_capability("organizations.create")
+        return super().get_context_data(**kwargs)
+
+
+@login_required
+def tree(request):
+    roots = selectors.tree_roots(actor=request.user)
+    # One root (everybody but a superuser): show its first level straight away.
+    first_level = selectors.tree_children(actor=request.user, parent=roots[0]) if len(roots) == 1 else None
+    return render(request, "organizations/tree.html", {"roots": roots, "first_level": first_level})
+
+
+@login_required
+def tree_children(request, code):
+    parent = selectors.get_organization(actor=request.user, code=code)
+    try:
+        offset = int(request.GET.get("offset", 0))
+    except ValueError:
+        offset = 0
+    page = selectors.tree_children(actor=request.user, parent=parent, offset=offset)
+    return render(request, "organizations/_tree_children.html", {"page": page})
+
+
+@login_required
+def detail(request, code):
+    org = selectors.get_organization(actor=request.user, code=code)
+    context = {
+        "org": org,
+        "ancestors": selectors.ancestors_in_scope(actor=request.user, organization=org),
+        "summary": selectors.children_summary(organization=org),
+        "history": selectors.recent_history(organization=org),
+        "status_badge": STATUS_BADGES.get(org.status, "text-bg-light"),
+        "can_edit": request.user.has_capability("organizations.edit"),
+        "can_merge": request.user.has_capability("organizations.merge"),
+        "can_create": request.user.has_capability("organizations.create") and bool(services.allowed_child_kinds(org)),
+    }
+    return render(request, "organizations/detail.html", context)
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (others on the form itself)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@login_required
+def create(request):
+    parent_code = request.GET.get("parent")
+    parent = selectors.get_organization(actor=request.user, code=parent_code) if parent_code else None
+    require_capability(request.user, "organizations.create")
+    form = OrganizationCreateForm(request.POST or None, user=request.user, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.add_organization(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organization %(name)s was created.") % {"name": org.name})
+            return redirect("organizations:detail", code=org.code)
+    ancestors = selectors.ancestors_in_scope(actor=request.user, organization=parent) + [parent] if parent else []
+    return render(request, "organizations/form.html", {"form": form, "parent": parent, "org": None, "ancestors": ancestors})
+
+
+@login_required
+def edit(request, code):
+    org = selectors.get_organization(actor=request.user, code=code)
+    require_capability(request.user, "organizations.edit")
+    form = OrganizationEditForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organization(actor=request.user, organization=org, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organization %(name)s was saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("organizations:detail", code=org.code)
+    ancestors = selectors.ancestors_in_scope(actor=request.user, organization=org)
+    return render(request, "organizations/form.html", {"form": form, "org": org, "ancestors": ancestors})
