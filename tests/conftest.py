@@ -81,3 +81,7 @@ def _plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+# Browser tests anywhere: `page` (a fresh Chromium context on a plain-HTTP live_server).
+from tests.browser.fixtures import browser, live_server, page  # noqa: E402,F401
