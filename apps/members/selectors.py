@@ -246,24 +246,40 @@ def current_membership(*, id_number: str) -> Member | None:
 
 def members_count_by_organization(*, actor, orgs) -> dict[int, dict[str, int]]:
     """Current members (and new-employment-form members) in each organization's subtree,
-    {org_id: {"members": n, "new_employment": m}}, for the organizations in scope; one query."""
+    {org_id: {"members": n, "new_employment": m}}, for the organizations in scope.
+
+    One query grouped by union (an index-only pass over member_org_status_idx's rows),
+    rolled up the path in Python: a COUNT(*) FILTER per organization would test every
+    row against every organization's path."""
     orgs = [o for o in orgs if is_in_scope(actor, o)]
     if not orgs:
         return {}
-    in_any = Q()
-    aggregates = {}
-    new_form = Q(worker_category=WorkerCategory.NEW_EMPLOYMENT)
-    for org in orgs:
-        under = Q(organization__path__startswith=org.path)
-        in_any |= under
-        aggregates[f"m{org.pk}"] = Count("id", filter=under)
-        aggregates[f"n{org.pk}"] = Count("id", filter=under & new_form)
-    totals = (
+    roots = [o for o in orgs if not any(o.path.startswith(p.path) and o.path != p.path for p in orgs)]
+    under_roots = Q()
+    for root in {r.path for r in roots}:
+        under_roots |= Q(organization__path__startswith=root)
+    groups = (
         scope_queryset(Member.objects.filter(status__in=CURRENT_STATUSES), actor)
-        .filter(in_any)
-        .aggregate(**aggregates)
+        .filter(under_roots)
+        .values("organization__path")
+        .annotate(
+            members=Count("id"),
+            new_employment=Count("id", filter=Q(worker_category=WorkerCategory.NEW_EMPLOYMENT)),
+        )
+        .order_by()
     )
-    return {o.pk: {"members": totals[f"m{o.pk}"], "new_employment": totals[f"n{o.pk}"]} for o in orgs}
+    wanted = {o.path: {"members": 0, "new_employment": 0} for o in orgs}
+    for group in groups:
+        path = group["organization__path"]
+        # every ancestor prefix of the union's path ("/C/", "/C/CA/", ...) that was asked for
+        end = path.find("/", 1)
+        while end != -1:
+            totals = wanted.get(path[: end + 1])
+            if totals is not None:
+                totals["members"] += group["members"]
+                totals["new_employment"] += group["new_employment"]
+            end = path.find("/", end + 1)
+    return {o.pk: dict(wanted[o.path]) for o in orgs}
 
 
 def members_count_by_county(*, actor) -> list[dict]:
