@@ -57,8 +57,14 @@ def _move_employers(*, source, target, by, reason) -> int:
             )
         if target is not None and target.kind not in kinds:
             raise ValidationError(
-                _("%(count)d employers are linked to this organization as %(field)s, which %(target)s cannot be.")
-                % {"count": len(linked), "field": Employer._meta.get_field(field).verbose_name, "target": target}
+                _(
+                    "%(count)d employers are linked to this organization as %(field)s, which %(target)s cannot be."
+                )
+                % {
+                    "count": len(linked),
+                    "field": Employer._meta.get_field(field).verbose_name,
+                    "target": target,
+                }
             )
         for employer in linked:
             employer = moved.setdefault(employer.pk, employer)
@@ -69,7 +75,11 @@ def _move_employers(*, source, target, by, reason) -> int:
         changed_fields.add(field)
     if moved:
         bulk_update_with_history(
-            list(moved.values()), Employer, sorted(changed_fields), default_user=by, default_change_reason=reason
+            list(moved.values()),
+            Employer,
+            sorted(changed_fields),
+            default_user=by,
+            default_change_reason=reason,
         )
     return len(moved)
 
@@ -117,7 +127,9 @@ def merge_organization(*, source: Organization, target: Organization, by, reason
     if source.status != Organization.Status.ACTIVE or target.status != Organization.Status.ACTIVE:
         raise ValidationError(_("Only active organizations can be merged."))
     if target.path.startswith(source.path):
-        raise ValidationError({"target": _("An organization cannot be merged into one of its own sub-organizations.")})
+        raise ValidationError(
+            {"target": _("An organization cannot be merged into one of its own sub-organizations.")}
+        )
     if source.parent_id is None:
         raise ValidationError(_("The top organization cannot be merged."))
     employers_moved = _move_employers(source=source, target=target, by=by, reason=reason)
@@ -126,8 +138,14 @@ def merge_organization(*, source: Organization, target: Organization, by, reason
     extra = _run_hooks(source=source, target=target, by=by, reason=reason)
     _close(source, status=Organization.Status.MERGED, by=by, reason=reason)
     return OrganizationChange.objects.create(
-        organization=source, kind=OrganizationChange.Kind.MERGED, target=target, reason=reason, by=by,
-        employers_moved=employers_moved, children_moved=children_moved, extra=extra,
+        organization=source,
+        kind=OrganizationChange.Kind.MERGED,
+        target=target,
+        reason=reason,
+        by=by,
+        employers_moved=employers_moved,
+        children_moved=children_moved,
+        extra=extra,
     )
 
 
@@ -146,12 +164,17 @@ def dissolve_organization(*, org: Organization, by, reason: str) -> Organization
     children = Organization.objects.filter(parent=org, status=Organization.Status.ACTIVE).count()
     if children:
         raise ValidationError(
-            _("%(count)d active organizations lie under this one; merge or dissolve them first.") % {"count": children}
+            _("%(count)d active organizations lie under this one; merge or dissolve them first.")
+            % {"count": children}
         )
     employers_moved = _move_employers(source=org, target=None, by=by, reason=reason)
     extra = _run_hooks(source=org, target=None, by=by, reason=reason)
     _close(org, status=Organization.Status.DISSOLVED, by=by, reason=reason)
     return OrganizationChange.objects.create(
-        organization=org, kind=OrganizationChange.Kind.DISSOLVED, reason=reason, by=by,
-        employers_moved=employers_moved, extra=extra,
+        organization=org,
+        kind=OrganizationChange.Kind.DISSOLVED,
+        reason=reason,
+        by=by,
+        employers_moved=employers_moved,
+        extra=extra,
     )

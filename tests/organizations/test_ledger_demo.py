@@ -34,5 +34,9 @@ def test_demo_ledger_rates_counts_and_idempotence(db, superuser):
     assert all(3 <= row["count"] <= 5 and row["met"] for row in demonstration_by_county(actor=superuser))
     assert 1500 <= counts[0] <= 3000
     _seed()
-    assert (Employer.objects.count(), WorkInstructor.objects.count(), DemonstrationSite.objects.count()) == counts
+    assert (
+        Employer.objects.count(),
+        WorkInstructor.objects.count(),
+        DemonstrationSite.objects.count(),
+    ) == counts
     assert set(Employer.objects.values_list("social_credit_code", flat=True)) == codes

@@ -17,7 +17,9 @@ def test_merge_moves_children_and_rewrites_the_whole_subtree(tree, city_staff):
     # CA1 (township of county A) with its two unions and a grand-child moves under county B.
     grandchild = OrganizationFactory(code="CA1a-x", kind=K.GRASSROOTS, parent=tree.union_a1a)
     target_township = OrganizationFactory(code="CB2", kind=K.TOWNSHIP_FEDERATION, parent=tree.county_b)
-    change = merge_organization(source=tree.township_a1, target=target_township, by=city_staff, reason="区划调整")
+    change = merge_organization(
+        source=tree.township_a1, target=target_township, by=city_staff, reason="区划调整"
+    )
     grandchild.refresh_from_db()
     tree.union_a1a.refresh_from_db()
     assert tree.union_a1a.parent == target_township
@@ -80,7 +82,9 @@ def test_merge_runs_the_hooks_of_other_apps(tree, city_staff, monkeypatch):
 
 
 def test_dissolve_uncovers_employers_and_records_who(tree, city_staff):
-    employer = EmployerFactory(county=tree.county_a, covering_union=tree.union_b1, union_established_on="2020-01-01")
+    employer = EmployerFactory(
+        county=tree.county_a, covering_union=tree.union_b1, union_established_on="2020-01-01"
+    )
     change = dissolve_organization(org=tree.union_b1, by=city_staff, reason="企业注销")
     employer.refresh_from_db()
     tree.union_b1.refresh_from_db()
@@ -128,8 +132,9 @@ def test_city_staff_merge_through_the_confirmation_page(client, tree, city_staff
 
 def test_city_staff_dissolve_through_the_confirmation_page(client, tree, city_staff):
     client.force_login(city_staff)
-    response = client.post(reverse("organizations:organization_dissolve", args=["CB1"]),
-                           {"reason": "注销", "confirm": "on"})
+    response = client.post(
+        reverse("organizations:organization_dissolve", args=["CB1"]), {"reason": "注销", "confirm": "on"}
+    )
     assert response.status_code == 302
     assert Organization.objects.get(code="CB1").status == Organization.Status.DISSOLVED
 

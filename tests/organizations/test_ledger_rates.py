@@ -52,11 +52,15 @@ def ledger(tree):
         (t.county_b, None, None, 0, "active"),
     ]
     for county, township, union, headcount, status in spec:
-        EmployerFactory(county=county, township=township, covering_union=union, headcount=headcount, status=status)
+        EmployerFactory(
+            county=county, township=township, covering_union=union, headcount=headcount, status=status
+        )
     return t
 
 
-@pytest.mark.parametrize("user_fixture", ["superuser", "city_staff", "county_staff", "branch_officer", "sibling_officer"])
+@pytest.mark.parametrize(
+    "user_fixture", ["superuser", "city_staff", "county_staff", "branch_officer", "sibling_officer"]
+)
 def test_rate_table_equals_plain_sql_for_every_scope_and_bracket(request, ledger, user_fixture):
     user = request.getfixturevalue(user_fixture)
     prefix = "" if user.is_superuser else user.organization.path
@@ -84,19 +88,24 @@ def test_county_staff_rate_table_lists_only_their_county(ledger, county_staff):
 
 
 def test_branch_officer_sees_only_the_employers_their_union_covers(ledger, branch_officer):
-    rows, total = county_rate_table(actor=branch_officer)
+    _rows, total = county_rate_table(actor=branch_officer)
     assert total.brackets["all"].total == total.brackets["all"].covered == 2
 
 
 def test_county_without_employers_shows_zero_and_no_rate(tree, city_staff):
-    rows, total = county_rate_table(actor=city_staff)
+    rows, _total = county_rate_table(actor=city_staff)
     assert {row.label for row in rows} == {tree.county_a.name, tree.county_b.name}
     assert all(row.brackets["all"].total == 0 and row.brackets["all"].rate is None for row in rows)
 
 
 def test_new_sector_table_counts_only_new_sector_employers_by_kind(tree, city_staff):
-    EmployerFactory(county=tree.county_a, is_new_sector=True, new_sector_kind="courier", headcount=40,
-                    covering_union=tree.union_a1a)
+    EmployerFactory(
+        county=tree.county_a,
+        is_new_sector=True,
+        new_sector_kind="courier",
+        headcount=40,
+        covering_union=tree.union_a1a,
+    )
     EmployerFactory(county=tree.county_a, is_new_sector=True, new_sector_kind="courier", headcount=10)
     EmployerFactory(county=tree.county_b, is_new_sector=True, new_sector_kind="law_firm", headcount=60)
     EmployerFactory(county=tree.county_b, headcount=60)  # not new sector
@@ -106,7 +115,7 @@ def test_new_sector_table_counts_only_new_sector_employers_by_kind(tree, city_st
     assert by_kind["courier"].brackets["25"].total == 1
     assert by_kind["law_firm"].brackets["50"].total == 1
     assert total.brackets["all"].total == 3
-    rows_b, total_b = new_sector_rate_table(actor=city_staff, county=tree.county_b)
+    _rows_b, total_b = new_sector_rate_table(actor=city_staff, county=tree.county_b)
     assert total_b.brackets["all"].total == 1
 
 
@@ -164,11 +173,18 @@ def test_new_sector_page_404s_for_a_county_outside_scope(client, tree, county_st
 
 @pytest.mark.parametrize("size", [10, 200])
 @pytest.mark.parametrize("name", ["rate", "new_sector", "rate_export"])
-def test_rate_pages_take_the_same_queries_at_any_size(client, tree, city_staff, django_assert_max_num_queries,
-                                                      size, name):
+def test_rate_pages_take_the_same_queries_at_any_size(
+    client, tree, city_staff, django_assert_max_num_queries, size, name
+):
     Employer.objects.bulk_create(
-        Employer(name=f"单位{i}", county=tree.county_a if i % 2 else tree.county_b, headcount=i, is_new_sector=True,
-                 new_sector_kind="courier", covering_union=tree.union_a1a if i % 3 else None)
+        Employer(
+            name=f"单位{i}",
+            county=tree.county_a if i % 2 else tree.county_b,
+            headcount=i,
+            is_new_sector=True,
+            new_sector_kind="courier",
+            covering_union=tree.union_a1a if i % 3 else None,
+        )
         for i in range(size)
     )
     client.force_login(city_staff)

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from apps.core.imports.services import commit_import, create_import_job, run_validation
+from apps.core.imports.services import ImportRefused, commit_import, create_import_job, run_validation
 from apps.core.models import ImportJob, ImportRow
 from apps.organizations.models import Employer
 from tests.members.roster_files import csv_bytes, upload, xlsx_bytes
@@ -22,16 +22,30 @@ def media(settings, tmp_path):
 
 
 def row(n: int, **overrides) -> dict:
-    values = {"单位名称": f"上传单位{n}有限公司", "统一社会信用代码": credit_code(5000 + n), "乡镇(街道)": "CA1",
-              "行业门类": "制造业", "经济类型": "民营", "职工人数": str(20 + n * 10), "新领域类型": "",
-              "覆盖工会代码": "CA1a" if n % 2 else "", "建会日期": "2021-05-01" if n % 2 else "", "状态": "正常"}
+    values = {
+        "单位名称": f"上传单位{n}有限公司",
+        "统一社会信用代码": credit_code(5000 + n),
+        "乡镇(街道)": "CA1",
+        "行业门类": "制造业",
+        "经济类型": "民营",
+        "职工人数": str(20 + n * 10),
+        "新领域类型": "",
+        "覆盖工会代码": "CA1a" if n % 2 else "",
+        "建会日期": "2021-05-01" if n % 2 else "",
+        "状态": "正常",
+    }
     values.update(overrides)
     return values
 
 
 def validate(org, user, content: bytes, name="ledger.xlsx") -> ImportJob:
-    job = create_import_job(kind=ImportJob.Kind.EMPLOYERS, organization=org, uploaded_by=user,
-                            uploaded_file=upload(content, name), enqueue=False)
+    job = create_import_job(
+        kind=ImportJob.Kind.EMPLOYERS,
+        organization=org,
+        uploaded_by=user,
+        uploaded_file=upload(content, name),
+        enqueue=False,
+    )
     return run_validation(job_id=job.pk)
 
 
@@ -56,7 +70,7 @@ def test_valid_file_previews_then_commits_with_history(tree, county_staff):
 
 
 def test_same_file_again_changes_nothing(tree, county_staff):
-    content = xlsx_bytes([row(1), row(2), row(3, **{"统一社会信用代码": ""})])
+    content = xlsx_bytes([row(1), row(2), row(3, 统一社会信用代码="")])
     commit_import(job=validate(tree.county_a, county_staff, content), actor=county_staff)
     before = list(Employer.objects.order_by("id").values())
     history = Employer.history.count()
@@ -85,13 +99,23 @@ def test_gbk_csv_is_read(tree, county_staff):
 
 
 def test_english_headers_and_the_city_upload_with_a_county_column(tree, city_staff):
-    rows = [{"name": "英文表头单位", "social_credit_code": credit_code(6001), "county": "CB", "headcount": 60,
-             "covering_union": "CB1", "new_sector_kind": "快递"}]
+    rows = [
+        {
+            "name": "英文表头单位",
+            "social_credit_code": credit_code(6001),
+            "county": "CB",
+            "headcount": 60,
+            "covering_union": "CB1",
+            "new_sector_kind": "快递",
+        }
+    ]
     job = validate(tree.city, city_staff, xlsx_bytes(rows))
     assert job.status == ImportJob.Status.VALIDATED, errors(job)
     commit_import(job=job, actor=city_staff)
     employer = Employer.objects.get()
-    assert employer.county == tree.county_b and employer.is_new_sector and employer.new_sector_kind == "courier"
+    assert (
+        employer.county == tree.county_b and employer.is_new_sector and employer.new_sector_kind == "courier"
+    )
 
 
 def test_every_bad_input_is_an_error_with_row_and_column_and_nothing_is_written(tree, county_staff):
@@ -99,32 +123,41 @@ def test_every_bad_input_is_an_error_with_row_and_column_and_nothing_is_written(
     good = credit_code(5001)
     wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
     rows = [
-        row(1, 统一社会信用代码=wrong_check),                      # 2: wrong check character
-        row(2),                                                    # 3: fine
-        row(3, 统一社会信用代码=credit_code(5002)),                # 4: duplicate of row 3
-        row(4, 统一社会信用代码=credit_code(7000)),                # 5: belongs to county B's employer
-        row(5, 职工人数="很多"),                                   # 6: not a number
-        row(6, 职工人数="-3"),                                     # 7: negative
-        row(7, 覆盖工会代码="CB1"),                                # 8: union outside the uploader's scope
-        row(8, 覆盖工会代码="CA1"),                                # 9: a federation cannot cover
-        row(9, 乡镇街道="", **{"乡镇(街道)": "不存在的街道"}),     # 10: unknown township
-        row(10, 所属县区="CB"),                                    # 11: another county
-        row(11, 所属县区="火星区"),                                # 12: unknown county
-        row(12, 职工人数="12.5"),                                  # 13: not whole
+        row(1, 统一社会信用代码=wrong_check),  # 2: wrong check character
+        row(2),  # 3: fine
+        row(3, 统一社会信用代码=credit_code(5002)),  # 4: duplicate of row 3
+        row(4, 统一社会信用代码=credit_code(7000)),  # 5: belongs to county B's employer
+        row(5, 职工人数="很多"),  # 6: not a number
+        row(6, 职工人数="-3"),  # 7: negative
+        row(7, 覆盖工会代码="CB1"),  # 8: union outside the uploader's scope
+        row(8, 覆盖工会代码="CA1"),  # 9: a federation cannot cover
+        row(9, 乡镇街道="", **{"乡镇(街道)": "不存在的街道"}),  # 10: unknown township
+        row(10, 所属县区="CB"),  # 11: another county
+        row(11, 所属县区="火星区"),  # 12: unknown county
+        row(12, 职工人数="12.5"),  # 13: not whole
     ]
     headers = list(rows[0]) + ["所属县区"]
     job = validate(tree.county_a, county_staff, xlsx_bytes(rows, headers=headers))
     assert job.status == ImportJob.Status.REFUSED
     found = {(number, column) for number, column, _message in errors(job)}
     assert found == {
-        (2, "统一社会信用代码"), (4, "统一社会信用代码"), (5, "统一社会信用代码"), (6, "职工人数"), (7, "职工人数"),
-        (8, "覆盖工会代码"), (9, "覆盖工会代码"), (10, "乡镇(街道)"), (11, "所属县区"), (12, "所属县区"), (13, "职工人数"),
+        (2, "统一社会信用代码"),
+        (4, "统一社会信用代码"),
+        (5, "统一社会信用代码"),
+        (6, "职工人数"),
+        (7, "职工人数"),
+        (8, "覆盖工会代码"),
+        (9, "覆盖工会代码"),
+        (10, "乡镇(街道)"),
+        (11, "所属县区"),
+        (12, "所属县区"),
+        (13, "职工人数"),
     }
-    messages = dict(((n, c), m) for n, c, m in errors(job))
+    messages = {(n, c): m for n, c, m in errors(job)}
     assert "row 3" in messages[(4, "统一社会信用代码")]
     assert "check character" in messages[(2, "统一社会信用代码")]
     assert "negative" in messages[(7, "职工人数")]
-    with pytest.raises(Exception):
+    with pytest.raises(ImportRefused):
         commit_import(job=job, actor=county_staff)
     assert Employer.objects.count() == 1
 
@@ -137,25 +170,38 @@ def test_rows_without_credit_code_are_duplicates_by_county_and_name(tree, county
 
 def test_county_clerk_cannot_create_an_upload_for_another_county(tree, county_staff):
     with pytest.raises(PermissionDenied):
-        create_import_job(kind=ImportJob.Kind.EMPLOYERS, organization=tree.county_b, uploaded_by=county_staff,
-                          uploaded_file=upload(xlsx_bytes([row(1)])), enqueue=False)
+        create_import_job(
+            kind=ImportJob.Kind.EMPLOYERS,
+            organization=tree.county_b,
+            uploaded_by=county_staff,
+            uploaded_file=upload(xlsx_bytes([row(1)])),
+            enqueue=False,
+        )
 
 
-def test_upload_page_404s_for_another_county_and_403s_without_the_right(client, tree, county_staff, branch_officer):
+def test_upload_page_404s_for_another_county_and_403s_without_the_right(
+    client, tree, county_staff, branch_officer
+):
     client.force_login(county_staff)
-    response = client.post(reverse("organizations:employer_import_upload"),
-                           {"organization": "CB", "file": upload(xlsx_bytes([row(1)]))})
+    response = client.post(
+        reverse("organizations:employer_import_upload"),
+        {"organization": "CB", "file": upload(xlsx_bytes([row(1)]))},
+    )
     assert response.status_code == 404
     assert not ImportJob.objects.exists()
     client.force_login(branch_officer)
     assert client.get(reverse("organizations:employer_import_upload")).status_code == 403
 
 
-def test_upload_page_creates_a_job_checked_after_commit(client, tree, county_staff, django_capture_on_commit_callbacks):
+def test_upload_page_creates_a_job_checked_after_commit(
+    client, tree, county_staff, django_capture_on_commit_callbacks
+):
     client.force_login(county_staff)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(reverse("organizations:employer_import_upload"),
-                               {"organization": "CA", "file": upload(xlsx_bytes([row(1)]))})
+        response = client.post(
+            reverse("organizations:employer_import_upload"),
+            {"organization": "CA", "file": upload(xlsx_bytes([row(1)]))},
+        )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and len(callbacks) == 1  # validation is queued after commit
     assert response["Location"] == reverse("organizations:employer_import_detail", args=[job.pk])

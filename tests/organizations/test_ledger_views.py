@@ -17,7 +17,9 @@ from tests.organizations.ledger_factories import (
 
 @pytest.fixture
 def employers(tree):
-    a = EmployerFactory(name="甲厂", county=tree.county_a, township=tree.township_a1, covering_union=tree.union_a1a)
+    a = EmployerFactory(
+        name="甲厂", county=tree.county_a, township=tree.township_a1, covering_union=tree.union_a1a
+    )
     a2 = EmployerFactory(name="乙厂", county=tree.county_a, covering_union=tree.union_a1b)
     b = EmployerFactory(name="丙厂", county=tree.county_b, covering_union=tree.union_b1)
     return a, a2, b
@@ -57,7 +59,9 @@ def test_branch_officer_sees_only_employers_their_union_covers(client, employers
 )
 def test_employer_detail_is_404_outside_scope(client, request, employers, user_fixture, index, status):
     client.force_login(request.getfixturevalue(user_fixture))
-    assert client.get(reverse("organizations:employer_detail", args=[employers[index].pk])).status_code == status
+    assert (
+        client.get(reverse("organizations:employer_detail", args=[employers[index].pk])).status_code == status
+    )
 
 
 def test_county_staff_cannot_edit_another_countys_employer(client, employers, county_staff):
@@ -74,10 +78,17 @@ def test_branch_officer_lacks_the_right_to_edit_employers(client, employers, bra
 def test_county_staff_creates_employer_with_normalized_credit_code(client, tree, county_staff):
     client.force_login(county_staff)
     code = credit_code(777)
-    response = client.post(reverse("organizations:employer_create"), {
-        "name": "新单位", "social_credit_code": code.lower(), "county": tree.county_a.pk, "headcount": 40,
-        "covering_union": tree.union_a1a.pk, "status": "active",
-    })
+    response = client.post(
+        reverse("organizations:employer_create"),
+        {
+            "name": "新单位",
+            "social_credit_code": code.lower(),
+            "county": tree.county_a.pk,
+            "headcount": 40,
+            "covering_union": tree.union_a1a.pk,
+            "status": "active",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     employer = Employer.objects.get(name="新单位")
     assert employer.social_credit_code == code
@@ -88,9 +99,16 @@ def test_wrong_credit_code_check_character_is_refused(client, tree, county_staff
     client.force_login(county_staff)
     code = credit_code(778)
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
-    response = client.post(reverse("organizations:employer_create"), {
-        "name": "错码单位", "social_credit_code": wrong, "county": tree.county_a.pk, "headcount": 1, "status": "active",
-    })
+    response = client.post(
+        reverse("organizations:employer_create"),
+        {
+            "name": "错码单位",
+            "social_credit_code": wrong,
+            "county": tree.county_a.pk,
+            "headcount": 1,
+            "status": "active",
+        },
+    )
     assert response.status_code == 200
     assert "social_credit_code" in response.context["form"].errors
     assert not Employer.objects.filter(name="错码单位").exists()
@@ -98,9 +116,15 @@ def test_wrong_credit_code_check_character_is_refused(client, tree, county_staff
 
 def test_county_staff_cannot_create_employer_in_another_county(client, tree, county_staff):
     client.force_login(county_staff)
-    response = client.post(reverse("organizations:employer_create"), {
-        "name": "越界单位", "county": tree.county_b.pk, "headcount": 1, "status": "active",
-    })
+    response = client.post(
+        reverse("organizations:employer_create"),
+        {
+            "name": "越界单位",
+            "county": tree.county_b.pk,
+            "headcount": 1,
+            "status": "active",
+        },
+    )
     assert response.status_code == 200
     assert "county" in response.context["form"].errors
     assert not Employer.objects.filter(name="越界单位").exists()
@@ -108,10 +132,16 @@ def test_county_staff_cannot_create_employer_in_another_county(client, tree, cou
 
 def test_a_federation_cannot_cover_an_employer(client, tree, county_staff):
     client.force_login(county_staff)
-    response = client.post(reverse("organizations:employer_create"), {
-        "name": "单位", "county": tree.county_a.pk, "headcount": 1, "status": "active",
-        "covering_union": tree.township_a1.pk,
-    })
+    response = client.post(
+        reverse("organizations:employer_create"),
+        {
+            "name": "单位",
+            "county": tree.county_a.pk,
+            "headcount": 1,
+            "status": "active",
+            "covering_union": tree.township_a1.pk,
+        },
+    )
     assert "covering_union" in response.context["form"].errors
 
 
@@ -139,17 +169,27 @@ def test_employer_export_is_scoped_and_filtered(client, employers, county_staff)
 
 
 def test_employer_export_neutralizes_formula_text(client, tree, city_staff):
-    EmployerFactory(name="=HYPERLINK(\"http://x\")", county=tree.county_a)
+    EmployerFactory(name='=HYPERLINK("http://x")', county=tree.county_a)
     client.force_login(city_staff)
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("organizations:employer_export")).content)).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("organizations:employer_export")).content)
+    ).active
     assert sheet.cell(row=2, column=1).value.startswith("'=")
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_employer_list_queries_do_not_grow_with_rows(client, tree, city_staff, django_assert_max_num_queries, size):
+def test_employer_list_queries_do_not_grow_with_rows(
+    client, tree, city_staff, django_assert_max_num_queries, size
+):
     Employer.objects.bulk_create(
-        Employer(name=f"单位{i}", county=tree.county_a, township=tree.township_a1, covering_union=tree.union_a1a,
-                 headcount=i) for i in range(size)
+        Employer(
+            name=f"单位{i}",
+            county=tree.county_a,
+            township=tree.township_a1,
+            covering_union=tree.union_a1a,
+            headcount=i,
+        )
+        for i in range(size)
     )
     client.force_login(city_staff)
     client.get(reverse("organizations:employer_list"))  # warm the session/user queries
@@ -160,9 +200,13 @@ def test_employer_list_queries_do_not_grow_with_rows(client, tree, city_staff, d
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_instructor_list_queries_do_not_grow_with_rows(client, tree, city_staff, django_assert_max_num_queries, size):
+def test_instructor_list_queries_do_not_grow_with_rows(
+    client, tree, city_staff, django_assert_max_num_queries, size
+):
     WorkInstructor.objects.bulk_create(
-        WorkInstructor(name=f"指导员{i}", county=tree.county_a, sent_by=tree.county_a, started_on="2025-01-01")
+        WorkInstructor(
+            name=f"指导员{i}", county=tree.county_a, sent_by=tree.county_a, started_on="2025-01-01"
+        )
         for i in range(size)
     )
     client.force_login(city_staff)
@@ -171,12 +215,18 @@ def test_instructor_list_queries_do_not_grow_with_rows(client, tree, city_staff,
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_site_list_queries_do_not_grow_with_rows(client, tree, city_staff, django_assert_max_num_queries, size):
+def test_site_list_queries_do_not_grow_with_rows(
+    client, tree, city_staff, django_assert_max_num_queries, size
+):
     from apps.organizations.models import Organization
     from apps.organizations.services import create_organization
 
-    orgs = [create_organization(code=f"S{i}", name=f"示范{i}", kind=Organization.Kind.GRASSROOTS,
-                                parent=tree.township_a1) for i in range(size)]
+    orgs = [
+        create_organization(
+            code=f"S{i}", name=f"示范{i}", kind=Organization.Kind.GRASSROOTS, parent=tree.township_a1
+        )
+        for i in range(size)
+    ]
     DemonstrationSite.objects.bulk_create(
         DemonstrationSite(organization=org, level="county", year_named=2024, demonstrates="x") for org in orgs
     )
@@ -204,7 +254,9 @@ def test_staff_record_a_visit_to_an_assigned_employer(client, tree, employers, i
     instructor.employers.add(employers[0])
     client.force_login(county_staff)
     url = reverse("organizations:instructor_detail", args=[instructor.pk])
-    response = client.post(url, {"visited_on": "2026-03-01", "employer": employers[0].pk, "summary": "指导建会"})
+    response = client.post(
+        url, {"visited_on": "2026-03-01", "employer": employers[0].pk, "summary": "指导建会"}
+    )
     assert response.status_code == 302
     assert instructor.visits.get().recorded_by == county_staff
     assert "指导建会" in client.get(url).content.decode()
@@ -221,10 +273,17 @@ def test_county_staff_creates_an_instructor_in_their_county(client, tree, employ
     employers[0].is_new_sector, employers[0].new_sector_kind = True, "courier"
     employers[0].save()
     client.force_login(county_staff)
-    response = client.post(reverse("organizations:instructor_create"), {
-        "name": "王指导", "sent_by": tree.county_a.pk, "county": tree.county_a.pk, "employers": [employers[0].pk],
-        "started_on": "2026-01-01", "status": "active",
-    })
+    response = client.post(
+        reverse("organizations:instructor_create"),
+        {
+            "name": "王指导",
+            "sent_by": tree.county_a.pk,
+            "county": tree.county_a.pk,
+            "employers": [employers[0].pk],
+            "started_on": "2026-01-01",
+            "status": "active",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     assert list(WorkInstructor.objects.get(name="王指导").employers.all()) == [employers[0]]
 
@@ -238,11 +297,17 @@ def test_demonstration_sites_per_county_against_target(client, tree, city_staff)
     DemonstrationSiteFactory(organization=tree.union_b1)
     DemonstrationTarget.objects.create(county=tree.county_b, minimum=1, maximum=2)
     client.force_login(city_staff)
-    rows = {row["county"].code: row for row in client.get(reverse("organizations:site_list")).context["per_county"]}
+    rows = {
+        row["county"].code: row
+        for row in client.get(reverse("organizations:site_list")).context["per_county"]
+    }
     assert (rows["CA"]["count"], rows["CA"]["minimum"], rows["CA"]["met"]) == (3, 3, True)
     assert (rows["CB"]["count"], rows["CB"]["minimum"], rows["CB"]["met"]) == (1, 1, True)
     DemonstrationSite.objects.filter(organization__code="D3").update(status="revoked")
-    rows = {row["county"].code: row for row in client.get(reverse("organizations:site_list")).context["per_county"]}
+    rows = {
+        row["county"].code: row
+        for row in client.get(reverse("organizations:site_list")).context["per_county"]
+    }
     assert rows["CA"]["met"] is False
 
 
@@ -255,15 +320,32 @@ def test_site_edit_is_404_outside_scope(client, tree, county_staff):
 
 def test_county_staff_cannot_name_a_city_level_site(client, tree, county_staff):
     client.force_login(county_staff)
-    response = client.post(reverse("organizations:site_create"), {
-        "organization": tree.union_a1a.pk, "level": "city", "year_named": 2026, "demonstrates": "x",
-        "status": "active",
-    })
+    response = client.post(
+        reverse("organizations:site_create"),
+        {
+            "organization": tree.union_a1a.pk,
+            "level": "city",
+            "year_named": 2026,
+            "demonstrates": "x",
+            "status": "active",
+        },
+    )
     assert "level" in response.context["form"].errors
 
 
-@pytest.mark.parametrize("name", ["employer_list", "employer_export", "rate", "rate_export", "new_sector",
-                                  "new_sector_export", "instructor_list", "site_list"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "employer_list",
+        "employer_export",
+        "rate",
+        "rate_export",
+        "new_sector",
+        "new_sector_export",
+        "instructor_list",
+        "site_list",
+    ],
+)
 def test_ledger_pages_require_login(client, db, name):
     response = client.get(reverse(f"organizations:{name}"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

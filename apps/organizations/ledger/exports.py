@@ -61,7 +61,11 @@ def rates_response(rows: list[RateRow], total: RateRow, *, group_label, filename
         sheet = book.add_sheet(filename[:31])
         header = [str(group_label)]
         for _key, _minimum, label in BRACKETS:
-            header += [f"{label} · {_('employers')}", f"{label} · {_('covered')}", f"{label} · {_('rate')} (%)"]
+            header += [
+                f"{label} · {_('employers')}",
+                f"{label} · {_('covered')}",
+                f"{label} · {_('rate')} (%)",
+            ]
         sheet.write_row(header, book.header_format)
         for row in [*rows, total]:
             values = [str(row.label)]

@@ -26,7 +26,11 @@ def _counties(request):
 def _townships(request):
     if request is None:
         return Organization.objects.none()
-    return visible_organizations(request.user).filter(kind=Organization.Kind.TOWNSHIP_FEDERATION).order_by("path")
+    return (
+        visible_organizations(request.user)
+        .filter(kind=Organization.Kind.TOWNSHIP_FEDERATION)
+        .order_by("path")
+    )
 
 
 class EmployerFilter(django_filters.FilterSet):
@@ -39,7 +43,9 @@ class EmployerFilter(django_filters.FilterSet):
         label=_("headcount"), choices=[(k, v[0]) for k, v in HEADCOUNT_BRACKETS.items()], method="bracket"
     )
     covered = django_filters.ChoiceFilter(
-        label=_("covered by a union"), choices=[("yes", _("covered")), ("no", _("not covered"))], method="coverage"
+        label=_("covered by a union"),
+        choices=[("yes", _("covered")), ("no", _("not covered"))],
+        method="coverage",
     )
     new_sector_kind = django_filters.ChoiceFilter(label=_("new sector kind"), choices=NewSectorKind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Employer.Status.choices)
@@ -47,8 +53,18 @@ class EmployerFilter(django_filters.FilterSet):
 
     class Meta:
         model = Employer
-        fields = ["q", "county", "township", "industry", "ownership", "headcount", "covered", "new_sector_kind",
-                  "status", "union"]
+        fields = [
+            "q",
+            "county",
+            "township",
+            "industry",
+            "ownership",
+            "headcount",
+            "covered",
+            "new_sector_kind",
+            "status",
+            "union",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()

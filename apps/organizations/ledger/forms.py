@@ -25,15 +25,27 @@ class _CrispyMixin:
 
 
 def _orgs(user, *kinds):
-    return visible_organizations(user).filter(kind__in=kinds, status=Organization.Status.ACTIVE).order_by("path")
+    return (
+        visible_organizations(user).filter(kind__in=kinds, status=Organization.Status.ACTIVE).order_by("path")
+    )
 
 
 class EmployerForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = Employer
         fields = [
-            "name", "social_credit_code", "county", "township", "industry", "ownership", "headcount",
-            "is_new_sector", "new_sector_kind", "covering_union", "union_established_on", "status",
+            "name",
+            "social_credit_code",
+            "county",
+            "township",
+            "industry",
+            "ownership",
+            "headcount",
+            "is_new_sector",
+            "new_sector_kind",
+            "covering_union",
+            "union_established_on",
+            "status",
         ]
         widgets = {"union_established_on": forms.DateInput(attrs={"type": "date"})}
 
@@ -48,7 +60,17 @@ class EmployerForm(_CrispyMixin, forms.ModelForm):
 class WorkInstructorForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = WorkInstructor
-        fields = ["name", "phone", "sent_by", "county", "employers", "started_on", "ended_on", "status", "notes"]
+        fields = [
+            "name",
+            "phone",
+            "sent_by",
+            "county",
+            "employers",
+            "started_on",
+            "ended_on",
+            "status",
+            "notes",
+        ]
         widgets = {
             "started_on": forms.DateInput(attrs={"type": "date"}),
             "ended_on": forms.DateInput(attrs={"type": "date"}),
@@ -57,11 +79,17 @@ class WorkInstructorForm(_CrispyMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sent_by"].queryset = _orgs(
-            user, K.CITY_FEDERATION, K.COUNTY_FEDERATION, K.TOWNSHIP_FEDERATION, K.INDUSTRY_FEDERATION,
+            user,
+            K.CITY_FEDERATION,
+            K.COUNTY_FEDERATION,
+            K.TOWNSHIP_FEDERATION,
+            K.INDUSTRY_FEDERATION,
             K.REGIONAL_FEDERATION,
         )
         self.fields["county"].queryset = county_choices_for(user)
-        self.fields["employers"].queryset = employers_visible_to(user).filter(is_new_sector=True).order_by("name")
+        self.fields["employers"].queryset = (
+            employers_visible_to(user).filter(is_new_sector=True).order_by("name")
+        )
         self.fields["employers"].help_text = _("New-sector employers the instructor guides.")
         self._setup_helper()
 
@@ -76,7 +104,9 @@ class InstructorVisitForm(_CrispyMixin, forms.Form):
     submit_label = _("Record visit")
 
     visited_on = forms.DateField(label=_("visited on"), widget=forms.DateInput(attrs={"type": "date"}))
-    employer = forms.ModelChoiceField(label=_("employer unit"), queryset=Employer.objects.none(), required=False)
+    employer = forms.ModelChoiceField(
+        label=_("employer unit"), queryset=Employer.objects.none(), required=False
+    )
     summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, instructor, **kwargs):
@@ -99,7 +129,9 @@ class DemonstrationSiteForm(_CrispyMixin, forms.ModelForm):
 class OrganizationChangeForm(_CrispyMixin, forms.Form):
     """Confirmation of a merge (with a target) or a dissolution (without)."""
 
-    target = forms.ModelChoiceField(label=_("merge into"), queryset=Organization.objects.none(), to_field_name="code")
+    target = forms.ModelChoiceField(
+        label=_("merge into"), queryset=Organization.objects.none(), to_field_name="code"
+    )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label=_("I understand this cannot be undone here."), required=True)
 

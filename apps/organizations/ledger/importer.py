@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from apps.core.imports.importer import BaseImporter, StaleImport, StagedRow
+from apps.core.imports.importer import BaseImporter, StagedRow, StaleImport
 from apps.core.models import ImportRow
 from apps.core.spreadsheets.columns import HeaderMap
 
@@ -35,8 +35,16 @@ Outcome = ImportRow.Outcome
 K = Organization.Kind
 # Fields of a staged row that are written to the employer (the rest is for the preview).
 ORG_FIELDS = {"county": "county_id", "township": "township_id", "covering_union": "covering_union_id"}
-PLAIN_FIELDS = ("name", "social_credit_code", "industry", "ownership", "headcount", "new_sector_kind",
-                "union_established_on", "status")
+PLAIN_FIELDS = (
+    "name",
+    "social_credit_code",
+    "industry",
+    "ownership",
+    "headcount",
+    "new_sector_kind",
+    "union_established_on",
+    "status",
+)
 BLANK_AS = {"industry": "", "ownership": "", "new_sector_kind": "", "status": Employer.Status.ACTIVE}
 BATCH = 2000
 
@@ -64,7 +72,9 @@ class EmployerImporter(BaseImporter):
     def _county_lookup(self) -> dict[str, Organization]:
         if self._counties is None:
             self._counties = {}
-            for county in Organization.objects.filter(kind=K.COUNTY_FEDERATION).only("id", "code", "name", "path"):
+            for county in Organization.objects.filter(kind=K.COUNTY_FEDERATION).only(
+                "id", "code", "name", "path"
+            ):
                 self._counties[county.code.lower()] = county
                 self._counties.setdefault(_name_key(county.name), county)
         return self._counties
@@ -77,11 +87,15 @@ class EmployerImporter(BaseImporter):
             ).values_list("id", "code", "name"):
                 self._townships[(county.pk, code.lower())] = pk
                 self._townships.setdefault((county.pk, _name_key(name)), pk)
-        return self._townships.get((county.pk, value.lower())) or self._townships.get((county.pk, _name_key(value)))
+        return self._townships.get((county.pk, value.lower())) or self._townships.get(
+            (county.pk, _name_key(value))
+        )
 
     def _union(self, code: str) -> Organization | None:
         if code not in self._unions:
-            self._unions[code] = Organization.objects.filter(code=code).only("id", "code", "name", "kind", "path").first()
+            self._unions[code] = (
+                Organization.objects.filter(code=code).only("id", "code", "name", "kind", "path").first()
+            )
         return self._unions[code]
 
     def _inside(self, org: Organization) -> bool:
@@ -103,7 +117,7 @@ class EmployerImporter(BaseImporter):
         for field, blank in BLANK_AS.items():
             if field in data and data[field] in (None, ""):
                 data[field] = blank
-        header = lambda field: headers.headers.get(field, field)  # noqa: E731
+        header = lambda field: headers.headers.get(field, field)
         county = self._resolve_county(row, header("county"))
         if county is None:
             return
@@ -111,13 +125,20 @@ class EmployerImporter(BaseImporter):
         if data.get("township"):
             township = self._township_id(county, data["township"])
             if township is None:
-                row.error(header("township"), _("%(value)s is not a township/street of %(county)s.")
-                          % {"value": data["township"], "county": county.name})
+                row.error(
+                    header("township"),
+                    _("%(value)s is not a township/street of %(county)s.")
+                    % {"value": data["township"], "county": county.name},
+                )
             data["township"] = township
         if data.get("covering_union"):
             self._resolve_union(row, header("covering_union"))
-        if not row.is_error and data.get("union_established_on") and "covering_union" in data \
-                and not data["covering_union"]:
+        if (
+            not row.is_error
+            and data.get("union_established_on")
+            and "covering_union" in data
+            and not data["covering_union"]
+        ):
             row.error(header("union_established_on"), _("A union establishment date needs a covering union."))
 
     def _resolve_county(self, row: StagedRow, header: str) -> Organization | None:
@@ -125,18 +146,26 @@ class EmployerImporter(BaseImporter):
         if not given:
             if self.root.kind == K.COUNTY_FEDERATION:
                 return self.root
-            row.error(header, _("Name the county/district of every row when uploading for %(org)s.")
-                      % {"org": self.root.name})
+            row.error(
+                header,
+                _("Name the county/district of every row when uploading for %(org)s.")
+                % {"org": self.root.name},
+            )
             return None
         lookup = self._county_lookup()
         county = lookup.get(given.lower()) or lookup.get(_name_key(given))
         if county is None:
-            row.error(header, _("%(value)s is not a county/district we know; write its code or name.")
-                      % {"value": given})
+            row.error(
+                header,
+                _("%(value)s is not a county/district we know; write its code or name.") % {"value": given},
+            )
             return None
         if not self._inside(county):
-            row.error(header, _("%(value)s is outside %(org)s: this upload can only hold employers of %(org)s.")
-                      % {"value": given, "org": self.root.name})
+            row.error(
+                header,
+                _("%(value)s is outside %(org)s: this upload can only hold employers of %(org)s.")
+                % {"value": given, "org": self.root.name},
+            )
             return None
         return county
 
@@ -145,10 +174,16 @@ class EmployerImporter(BaseImporter):
         union = self._union(code)
         if union is None or not self._inside(union):
             # Outside the upload's organization it does not exist for the uploader.
-            row.error(header, _("No union with the code %(code)s in %(org)s.") % {"code": code, "org": self.root.name})
+            row.error(
+                header,
+                _("No union with the code %(code)s in %(org)s.") % {"code": code, "org": self.root.name},
+            )
         elif union.kind not in COVERING_KINDS:
-            row.error(header, _("%(name)s is not a grassroots or joint grassroots union; only those cover employers.")
-                      % {"name": union.name})
+            row.error(
+                header,
+                _("%(name)s is not a grassroots or joint grassroots union; only those cover employers.")
+                % {"name": union.name},
+            )
         else:
             row.data["covering_union"], row.data["covering_union_name"] = union.pk, union.name
             return
@@ -159,9 +194,9 @@ class EmployerImporter(BaseImporter):
         return ("code", code) if code else ("name", row.data.get("county"), row.data.get("name"))
 
     def duplicate_message(self, first_row: int) -> str:
-        return _("The same employer (credit code, or county and name) is already on row %(row)d of this file.") % {
-            "row": first_row
-        }
+        return _(
+            "The same employer (credit code, or county and name) is already on row %(row)d of this file."
+        ) % {"row": first_row}
 
     def classify(self, rows: list[StagedRow]) -> None:
         codes = [r.data["social_credit_code"] for r in rows if r.data.get("social_credit_code")]
@@ -169,8 +204,9 @@ class EmployerImporter(BaseImporter):
         compared = [f for f in rows[0].data if f in PLAIN_FIELDS or f in ORG_FIELDS]
         values = ["id", "county_id", "name", "social_credit_code", *(ORG_FIELDS.get(f, f) for f in compared)]
         existing = list(
-            Employer.objects.filter(Q(social_credit_code__in=codes) | Q(county__path__startswith=self.root.path,
-                                                                          name__in=names)).values(*set(values))
+            Employer.objects.filter(
+                Q(social_credit_code__in=codes) | Q(county__path__startswith=self.root.path, name__in=names)
+            ).values(*set(values))
         )
         by_code = {e["social_credit_code"]: e for e in existing if e["social_credit_code"]}
         by_name: dict[tuple, list] = {}
@@ -194,14 +230,26 @@ class EmployerImporter(BaseImporter):
         if code and code in by_code:
             match = by_code[code]
             if match["county_id"] != county:
-                row.error(header, _("This credit code already belongs to an employer of another county/district; "
-                                    "it cannot be moved by an upload."))
+                row.error(
+                    header,
+                    _(
+                        "This credit code already belongs to an employer of another county/district; "
+                        "it cannot be moved by an upload."
+                    ),
+                )
                 return None
             return match
-        same_name = [e for e in by_name.get((county, row.data["name"]), []) if not code or not e["social_credit_code"]]
+        same_name = [
+            e for e in by_name.get((county, row.data["name"]), []) if not code or not e["social_credit_code"]
+        ]
         if len(same_name) > 1:
-            row.error(header, _("Several employers of this county/district have this name; add the credit code "
-                                "to say which one."))
+            row.error(
+                header,
+                _(
+                    "Several employers of this county/district have this name; add the credit code "
+                    "to say which one."
+                ),
+            )
             return None
         return same_name[0] if same_name else None
 
@@ -248,13 +296,16 @@ class EmployerImporter(BaseImporter):
         created = updated = 0
         for batch in self._staged(Outcome.NEW):
             employers = [Employer(**self._fields(row.data)) for row in batch]
-            bulk_create_with_history(employers, Employer, batch_size=BATCH, default_user=actor,
-                                     default_change_reason=reason)
+            bulk_create_with_history(
+                employers, Employer, batch_size=BATCH, default_user=actor, default_change_reason=reason
+            )
             created += len(employers)
         for batch in self._staged(Outcome.UPDATED):
-            targets = Employer.objects.select_for_update().filter(
-                pk__in=[r.target_id for r in batch], county__path__startswith=self.root.path
-            ).in_bulk()
+            targets = (
+                Employer.objects.select_for_update()
+                .filter(pk__in=[r.target_id for r in batch], county__path__startswith=self.root.path)
+                .in_bulk()
+            )
             if len(targets) != len(batch):
                 raise StaleImport("employers changed county or were removed since validation")
             changed_fields = set()
@@ -263,7 +314,13 @@ class EmployerImporter(BaseImporter):
                 for name, value in fields.items():
                     setattr(targets[row.target_id], name, value)
                 changed_fields |= set(fields)
-            bulk_update_with_history(list(targets.values()), Employer, sorted(changed_fields), batch_size=BATCH,
-                                     default_user=actor, default_change_reason=reason)
+            bulk_update_with_history(
+                list(targets.values()),
+                Employer,
+                sorted(changed_fields),
+                batch_size=BATCH,
+                default_user=actor,
+                default_change_reason=reason,
+            )
             updated += len(targets)
         return {"created": created, "updated": updated}

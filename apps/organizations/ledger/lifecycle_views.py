@@ -40,7 +40,10 @@ def _change_page(request, code, *, merging: bool):
             if merging:
                 target = form.cleaned_data["target"]
                 merge_organization(source=source, target=target, by=request.user, reason=reason)
-                messages.success(request, _("%(source)s was merged into %(target)s.") % {"source": source, "target": target})
+                messages.success(
+                    request,
+                    _("%(source)s was merged into %(target)s.") % {"source": source, "target": target},
+                )
                 return redirect(_organization_page(target))
             dissolve_organization(org=source, by=request.user, reason=reason)
             messages.success(request, _("%(name)s was dissolved.") % {"name": source})
@@ -48,8 +51,13 @@ def _change_page(request, code, *, merging: bool):
         except ValidationError as exc:
             _form_errors_from(form, exc)
     summary = selectors.organization_ledger_summary(actor=request.user, organization=source)
-    context = {"form": form, "organization": source, "merging": merging, **summary,
-               "children_count": source.children.filter(status=Organization.Status.ACTIVE).count()}
+    context = {
+        "form": form,
+        "organization": source,
+        "merging": merging,
+        **summary,
+        "children_count": source.children.filter(status=Organization.Status.ACTIVE).count(),
+    }
     return render(request, "organizations/ledger/organization_change.html", context)
 
 

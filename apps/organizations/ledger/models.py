@@ -18,15 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 __all__ = [
-    "Industry",
-    "Ownership",
-    "NewSectorKind",
-    "Employer",
-    "WorkInstructor",
-    "InstructorVisit",
     "DemonstrationSite",
     "DemonstrationTarget",
+    "Employer",
+    "Industry",
+    "InstructorVisit",
+    "NewSectorKind",
     "OrganizationChange",
+    "Ownership",
+    "WorkInstructor",
 ]
 
 # The organization kinds that can cover (be the union of) an employer.
@@ -44,13 +44,13 @@ class Industry(models.TextChoices):
     F = "F", _("Wholesale and retail trade")
     G = "G", _("Transport, storage and postal services")
     H = "H", _("Accommodation and catering")
-    I = "I", _("Information transmission, software and information technology services")  # noqa: E741
+    I = "I", _("Information transmission, software and information technology services")
     J = "J", _("Finance")
     K = "K", _("Real estate")
     L = "L", _("Leasing and business services")
     M = "M", _("Scientific research and technical services")
     N = "N", _("Water conservancy, environment and public facilities management")
-    O = "O", _("Resident services, repair and other services")  # noqa: E741
+    O = "O", _("Resident services, repair and other services")
     P = "P", _("Education")
     Q = "Q", _("Health and social work")
     R = "R", _("Culture, sports and entertainment")
@@ -252,14 +252,22 @@ class InstructorVisit(models.Model):
         WorkInstructor, verbose_name=_("work instructor"), on_delete=models.CASCADE, related_name="visits"
     )
     employer = models.ForeignKey(
-        Employer, verbose_name=_("employer unit"), on_delete=models.SET_NULL, null=True, blank=True,
+        Employer,
+        verbose_name=_("employer unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="instructor_visits",
     )
     visited_on = models.DateField(_("visited on"))
     summary = models.TextField(_("summary"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -334,7 +342,9 @@ class DemonstrationTarget(models.Model):
         verbose_name = _("demonstration site target")
         verbose_name_plural = _("demonstration site targets")
         constraints = [
-            models.CheckConstraint(condition=models.Q(maximum__gte=models.F("minimum")), name="demo_target_min_le_max"),
+            models.CheckConstraint(
+                condition=models.Q(maximum__gte=models.F("minimum")), name="demo_target_min_le_max"
+            ),
             # NULLs never collide in a unique index; coalescing them allows one default row only.
             models.UniqueConstraint(Coalesce("county", Value(0)), name="demo_target_one_default"),
         ]
@@ -351,13 +361,19 @@ class OrganizationChange(models.Model):
         DISSOLVED = "dissolved", _("dissolved")
 
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("union organization"), on_delete=models.PROTECT,
+        "organizations.Organization",
+        verbose_name=_("union organization"),
+        on_delete=models.PROTECT,
         related_name="changes",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     target = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("merged into"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="absorbed_changes",
+        "organizations.Organization",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed_changes",
     )
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(

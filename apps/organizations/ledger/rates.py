@@ -94,7 +94,9 @@ def total_row(rows: list[RateRow], label) -> RateRow:
 
 
 SORT_COLUMNS = (("total", _("employers")), ("covered", _("covered")), ("rate", _("rate")))
-SORT_KEYS = ("label",) + tuple(f"{what}_{key}" for key in BRACKET_KEYS for what in ("total", "covered", "rate"))
+SORT_KEYS = ("label",) + tuple(
+    f"{what}_{key}" for key in BRACKET_KEYS for what in ("total", "covered", "rate")
+)
 
 
 def sort_rows(rows: list[RateRow], sort: str) -> list[RateRow]:

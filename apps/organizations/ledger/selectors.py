@@ -56,8 +56,10 @@ def employers_visible_to(user) -> QuerySet[Employer]:
 def employer_list(*, actor) -> QuerySet[Employer]:
     """The employer list, with what the table shows joined in."""
     # Ordered along employer_county_name_idx, so a page of the whole city is an index walk.
-    return employers_visible_to(actor).select_related("county", "township", "covering_union").order_by(
-        "county_id", "name", "id"
+    return (
+        employers_visible_to(actor)
+        .select_related("county", "township", "covering_union")
+        .order_by("county_id", "name", "id")
     )
 
 
@@ -138,9 +140,13 @@ def instructor_counts_per_county(*, actor) -> list[dict]:
 
 
 def get_instructor(*, actor, pk: int) -> WorkInstructor:
-    qs = instructors_visible_to(actor).select_related("county", "sent_by").prefetch_related(
-        Prefetch("employers", queryset=Employer.objects.select_related("county", "covering_union")),
-        Prefetch("visits", queryset=InstructorVisit.objects.select_related("employer", "recorded_by")),
+    qs = (
+        instructors_visible_to(actor)
+        .select_related("county", "sent_by")
+        .prefetch_related(
+            Prefetch("employers", queryset=Employer.objects.select_related("county", "covering_union")),
+            Prefetch("visits", queryset=InstructorVisit.objects.select_related("employer", "recorded_by")),
+        )
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -153,8 +159,10 @@ def demonstration_sites_visible_to(user) -> QuerySet[DemonstrationSite]:
 
 
 def demonstration_site_list(*, actor) -> QuerySet[DemonstrationSite]:
-    return demonstration_sites_visible_to(actor).select_related("organization", "organization__county").order_by(
-        "organization__county__code", "-year_named", "id"
+    return (
+        demonstration_sites_visible_to(actor)
+        .select_related("organization", "organization__county")
+        .order_by("organization__county__code", "-year_named", "id")
     )
 
 
@@ -178,8 +186,13 @@ def demonstration_by_county(*, actor) -> list[dict]:
         target = targets.get(county.pk, default)
         count = counts.get(county.pk, 0)
         result.append(
-            {"county": county, "count": count, "minimum": target.minimum, "maximum": target.maximum,
-             "met": count >= target.minimum}
+            {
+                "county": county,
+                "count": count,
+                "minimum": target.minimum,
+                "maximum": target.maximum,
+                "met": count >= target.minimum,
+            }
         )
     return result
 
@@ -193,9 +206,12 @@ def organization_ledger_summary(*, actor, organization: Organization) -> dict:
     """What the organization page shows from the ledger: employers it covers, instructors
     working with them, its demonstration sites and its merge/dissolve log."""
     covered = employers_visible_to(actor).filter(covering_union=organization)
-    instructors = instructors_visible_to(actor).filter(
-        Q(sent_by=organization) | Q(employers__covering_union=organization)
-    ).distinct().select_related("county")
+    instructors = (
+        instructors_visible_to(actor)
+        .filter(Q(sent_by=organization) | Q(employers__covering_union=organization))
+        .distinct()
+        .select_related("county")
+    )
     return {
         "organization": organization,
         "covered_count": covered.count(),
@@ -203,7 +219,8 @@ def organization_ledger_summary(*, actor, organization: Organization) -> dict:
         "instructors": list(instructors.order_by("name")[:PANEL_EMPLOYER_LIMIT]),
         "sites": list(DemonstrationSite.objects.filter(organization=organization).order_by("-year_named")),
         "changes": list(
-            OrganizationChange.objects.filter(Q(organization=organization) | Q(target=organization))
-            .select_related("organization", "target", "by")
+            OrganizationChange.objects.filter(
+                Q(organization=organization) | Q(target=organization)
+            ).select_related("organization", "target", "by")
         ),
     }

@@ -13,8 +13,18 @@ from apps.core.scoping import is_in_scope
 from .models import DemonstrationSite, Employer, InstructorVisit, WorkInstructor
 
 EMPLOYER_FIELDS = (
-    "name", "social_credit_code", "county", "township", "industry", "ownership", "headcount",
-    "is_new_sector", "new_sector_kind", "covering_union", "union_established_on", "status",
+    "name",
+    "social_credit_code",
+    "county",
+    "township",
+    "industry",
+    "ownership",
+    "headcount",
+    "is_new_sector",
+    "new_sector_kind",
+    "covering_union",
+    "union_established_on",
+    "status",
 )
 
 
@@ -49,8 +59,9 @@ def _save(instance, *, actor, reason: str | None = None):
 def employer_create(*, actor, **fields) -> Employer:
     """Create an employer in the actor's scope; the credit code is validated and unique when present."""
     employer = Employer(**{k: v for k, v in fields.items() if k in EMPLOYER_FIELDS})
-    _require_in_scope(actor, county=employer.county, township=employer.township,
-                      covering_union=employer.covering_union)
+    _require_in_scope(
+        actor, county=employer.county, township=employer.township, covering_union=employer.covering_union
+    )
     return _save(employer, actor=actor)
 
 
@@ -60,8 +71,9 @@ def employer_update(*, actor, employer: Employer, **fields) -> Employer:
     for key, value in fields.items():
         if key in EMPLOYER_FIELDS:
             setattr(employer, key, value)
-    _require_in_scope(actor, county=employer.county, township=employer.township,
-                      covering_union=employer.covering_union)
+    _require_in_scope(
+        actor, county=employer.county, township=employer.township, covering_union=employer.covering_union
+    )
     return _save(employer, actor=actor)
 
 
@@ -77,13 +89,15 @@ def instructor_save(*, actor, instructor: WorkInstructor, employers=None) -> Wor
 
 
 @transaction.atomic
-def instructor_visit_record(*, actor, instructor: WorkInstructor, visited_on, summary: str,
-                            employer: Employer | None = None) -> InstructorVisit:
+def instructor_visit_record(
+    *, actor, instructor: WorkInstructor, visited_on, summary: str, employer: Employer | None = None
+) -> InstructorVisit:
     """Log one visit of an instructor; the employer, when given, must be one the instructor is assigned to."""
     if employer is not None and not instructor.employers.filter(pk=employer.pk).exists():
         raise ValidationError({"employer": _("The instructor is not assigned to this employer.")})
-    visit = InstructorVisit(instructor=instructor, employer=employer, visited_on=visited_on,
-                            summary=summary, recorded_by=actor)
+    visit = InstructorVisit(
+        instructor=instructor, employer=employer, visited_on=visited_on, summary=summary, recorded_by=actor
+    )
     visit.full_clean()
     visit.save()
     return visit

@@ -6,7 +6,9 @@ from .models import DemonstrationSite, Employer, WorkInstructor
 
 class EmployerTable(tables.Table):
     name = tables.LinkColumn(
-        "organizations:employer_detail", args=[tables.A("pk")], verbose_name=_("name"),
+        "organizations:employer_detail",
+        args=[tables.A("pk")],
+        verbose_name=_("name"),
         attrs={"td": {"style": "min-width: 12em"}},
     )
     covering_union = tables.Column(verbose_name=_("covering union"), default="—")
@@ -14,8 +16,16 @@ class EmployerTable(tables.Table):
     class Meta:
         model = Employer
         fields = (
-            "name", "social_credit_code", "county", "township", "industry", "ownership", "headcount",
-            "new_sector_kind", "covering_union", "status",
+            "name",
+            "social_credit_code",
+            "county",
+            "township",
+            "industry",
+            "ownership",
+            "headcount",
+            "new_sector_kind",
+            "covering_union",
+            "status",
         )
         order_by_field = "sort"
         attrs = {"class": "table table-sm table-striped align-middle"}
@@ -35,7 +45,9 @@ class InstructorTable(tables.Table):
 
 
 class DemonstrationSiteTable(tables.Table):
-    county = tables.Column(accessor="organization__county", verbose_name=_("county/district"), orderable=False)
+    county = tables.Column(
+        accessor="organization__county", verbose_name=_("county/district"), orderable=False
+    )
     edit = tables.LinkColumn(
         "organizations:site_edit", args=[tables.A("pk")], text=_("Edit"), orderable=False, verbose_name=""
     )

@@ -44,12 +44,18 @@ class EmployerImportMixin:
 
 class EmployerUploadForm(forms.Form):
     organization = forms.ModelChoiceField(
-        queryset=None, to_field_name="code", label=gettext_lazy("upload into"),
-        help_text=gettext_lazy("Your county/district; city staff may upload for the whole city (then every row "
-                               "names its county/district)."),
+        queryset=None,
+        to_field_name="code",
+        label=gettext_lazy("upload into"),
+        help_text=gettext_lazy(
+            "Your county/district; city staff may upload for the whole city (then every row "
+            "names its county/district)."
+        ),
     )
-    file = forms.FileField(label=gettext_lazy("ledger file"),
-                           help_text=gettext_lazy("An .xlsx or .csv file (UTF-8 or GBK) laid out like the template."))
+    file = forms.FileField(
+        label=gettext_lazy("ledger file"),
+        help_text=gettext_lazy("An .xlsx or .csv file (UTF-8 or GBK) laid out like the template."),
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +75,9 @@ class EmployerUploadView(EmployerImportMixin, CapabilityRequiredMixin, FormView)
     form_class = EmployerUploadForm
 
     def get_form_kwargs(self):
-        organizations = visible_organizations(self.request.user).filter(kind__in=UPLOAD_KINDS).order_by("path")
+        organizations = (
+            visible_organizations(self.request.user).filter(kind__in=UPLOAD_KINDS).order_by("path")
+        )
         return {**super().get_form_kwargs(), "organizations": organizations}
 
     def get_initial(self):
@@ -84,8 +92,12 @@ class EmployerUploadView(EmployerImportMixin, CapabilityRequiredMixin, FormView)
 
     def form_valid(self, form):
         try:
-            job = create_import_job(kind=self.kind, organization=form.cleaned_data["organization"],
-                                    uploaded_by=self.request.user, uploaded_file=form.cleaned_data["file"])
+            job = create_import_job(
+                kind=self.kind,
+                organization=form.cleaned_data["organization"],
+                uploaded_by=self.request.user,
+                uploaded_file=form.cleaned_data["file"],
+            )
         except ImportRefused as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
@@ -102,15 +114,18 @@ def write_employer_template(target) -> None:
     with SafeWorkbook(target, constant_memory=False) as book:
         data = book.add_sheet("单位台账")
         for position, column in enumerate(EMPLOYER_COLUMNS):
-            data.sheet.set_column(position, position, 22 if column.text else 14,
-                                  book.text_format if column.text else None)
+            data.sheet.set_column(
+                position, position, 22 if column.text else 14, book.text_format if column.text else None
+            )
         data.write_row([c.header for c in EMPLOYER_COLUMNS], book.header_format)
         data.sheet.freeze_panes(1, 0)
         notes = book.add_sheet("填写说明")
         notes.set_widths([16, 22, 10, 90])
         notes.write_row([_("Column"), "English", _("Required"), _("How to fill it in")], book.header_format)
         for column in EMPLOYER_COLUMNS:
-            notes.write_row([column.header, column.english, _("yes") if column.required else _("no"), str(column.help)])
+            notes.write_row(
+                [column.header, column.english, _("yes") if column.required else _("no"), str(column.help)]
+            )
 
 
 class EmployerTemplateView(EmployerImportMixin, CapabilityRequiredMixin, View):

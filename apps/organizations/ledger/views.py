@@ -46,7 +46,8 @@ class EmployerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            can_edit=user.has_capability("employers.edit"), can_upload=user.has_capability("employers.upload"),
+            can_edit=user.has_capability("employers.edit"),
+            can_upload=user.has_capability("employers.upload"),
             **kwargs,
         )
 
@@ -54,7 +55,9 @@ class EmployerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 @login_required
 def employer_export(request):
     """The filtered employer list as xlsx: the same filters and scope as the page."""
-    filterset = EmployerFilter(request.GET, queryset=selectors.employer_list(actor=request.user), request=request)
+    filterset = EmployerFilter(
+        request.GET, queryset=selectors.employer_list(actor=request.user), request=request
+    )
     return exports.employers_response(filterset.qs)
 
 
@@ -94,8 +97,14 @@ def _employer_form(request, employer=None):
         return services.employer_update(actor=request.user, employer=employer, **form.cleaned_data)
 
     form = EmployerForm(request.POST or None, instance=employer, user=request.user)
-    return _form_page(request, form, save=save, message=_("Employer unit saved."),
-                      detail_url="organizations:employer_detail", title=_title(employer, _("New employer unit")))
+    return _form_page(
+        request,
+        form,
+        save=save,
+        message=_("Employer unit saved."),
+        detail_url="organizations:employer_detail",
+        title=_title(employer, _("New employer unit")),
+    )
 
 
 @login_required
@@ -115,22 +124,36 @@ def employer_edit(request, pk):
 
 def _rate_context(request, rows, total, **extra):
     sort = request.GET.get("sort", "")
-    return {"rows": sort_rows(rows, sort), "total": total, "brackets": BRACKETS, "sort": sort,
-            "sort_columns": SORT_COLUMNS, **extra}
+    return {
+        "rows": sort_rows(rows, sort),
+        "total": total,
+        "brackets": BRACKETS,
+        "sort": sort,
+        "sort_columns": SORT_COLUMNS,
+        **extra,
+    }
 
 
 @login_required
 def establishment_rate(request):
     rows, total = selectors.county_rate_table(actor=request.user)
-    context = _rate_context(request, rows, total, title=_("Union establishment rate"), group_label=_("county/district"),
-                            export_url="organizations:rate_export")
+    context = _rate_context(
+        request,
+        rows,
+        total,
+        title=_("Union establishment rate"),
+        group_label=_("county/district"),
+        export_url="organizations:rate_export",
+    )
     return render(request, "organizations/ledger/rates.html", context)
 
 
 @login_required
 def establishment_rate_export(request):
     rows, total = selectors.county_rate_table(actor=request.user)
-    return exports.rates_response(rows, total, group_label=_("county/district"), filename="establishment-rate")
+    return exports.rates_response(
+        rows, total, group_label=_("county/district"), filename="establishment-rate"
+    )
 
 
 def _county_param(request):
@@ -145,8 +168,14 @@ def new_sector_coverage(request):
     county = _county_param(request)
     rows, total = selectors.new_sector_rate_table(actor=request.user, county=county)
     context = _rate_context(
-        request, rows, total, title=_("New-sector coverage"), group_label=_("new sector kind"),
-        export_url="organizations:new_sector_export", county=county, new_sector=True,
+        request,
+        rows,
+        total,
+        title=_("New-sector coverage"),
+        group_label=_("new sector kind"),
+        export_url="organizations:new_sector_export",
+        county=county,
+        new_sector=True,
         counties=selectors.visible_counties(request.user),
     )
     return render(request, "organizations/ledger/rates.html", context)
@@ -155,7 +184,9 @@ def new_sector_coverage(request):
 @login_required
 def new_sector_coverage_export(request):
     rows, total = selectors.new_sector_rate_table(actor=request.user, county=_county_param(request))
-    return exports.rates_response(rows, total, group_label=_("new sector kind"), filename="new-sector-coverage")
+    return exports.rates_response(
+        rows, total, group_label=_("new sector kind"), filename="new-sector-coverage"
+    )
 
 
 # --- work instructors ----------------------------------------------------------------------
@@ -188,23 +219,34 @@ def instructor_detail(request, pk):
         form = InstructorVisitForm(request.POST or None, instructor=instructor)
         if request.method == "POST" and form.is_valid():
             try:
-                services.instructor_visit_record(actor=request.user, instructor=instructor, **form.cleaned_data)
+                services.instructor_visit_record(
+                    actor=request.user, instructor=instructor, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _form_errors_from(form, exc)
             else:
                 messages.success(request, _("Visit recorded."))
                 return redirect("organizations:instructor_detail", pk=instructor.pk)
-    return render(request, "organizations/ledger/instructor_detail.html", {"instructor": instructor, "form": form})
+    return render(
+        request, "organizations/ledger/instructor_detail.html", {"instructor": instructor, "form": form}
+    )
 
 
 def _instructor_form(request, instructor):
     def save(form):
-        return services.instructor_save(actor=request.user, instructor=form.save(commit=False),
-                                        employers=form.cleaned_data["employers"])
+        return services.instructor_save(
+            actor=request.user, instructor=form.save(commit=False), employers=form.cleaned_data["employers"]
+        )
 
     form = WorkInstructorForm(request.POST or None, instance=instructor, user=request.user)
-    return _form_page(request, form, save=save, message=_("Work instructor saved."),
-                      detail_url="organizations:instructor_detail", title=_title(instructor, _("New work instructor")))
+    return _form_page(
+        request,
+        form,
+        save=save,
+        message=_("Work instructor saved."),
+        detail_url="organizations:instructor_detail",
+        title=_title(instructor, _("New work instructor")),
+    )
 
 
 @login_required
@@ -244,8 +286,14 @@ def _site_form(request, site):
         return services.demonstration_site_save(actor=request.user, site=form.save(commit=False))
 
     form = DemonstrationSiteForm(request.POST or None, instance=site, user=request.user)
-    return _form_page(request, form, save=save, message=_("Demonstration site saved."),
-                      detail_url="organizations:site_edit", title=_title(site, _("New demonstration site")))
+    return _form_page(
+        request,
+        form,
+        save=save,
+        message=_("Demonstration site saved."),
+        detail_url="organizations:site_edit",
+        title=_title(site, _("New demonstration site")),
+    )
 
 
 @login_required
