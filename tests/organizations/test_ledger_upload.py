@@ -234,3 +234,10 @@ def test_template_has_the_columns_and_a_text_credit_code_column(client, tree, co
     write_employer_template(handle)
     job = validate(tree.county_a, county_staff, handle.getvalue())
     assert job.status == ImportJob.Status.REFUSED and "no data rows" in job.summary["error"]
+
+
+def test_two_rows_matching_one_employer_by_code_and_by_name_are_duplicates(tree, county_staff):
+    EmployerFactory(name="老单位", county=tree.county_a, social_credit_code=None)
+    rows = [row(1, 单位名称="老单位", 统一社会信用代码=""), row(2, 单位名称="老单位")]
+    job = validate(tree.county_a, county_staff, xlsx_bytes(rows))
+    assert [(n, c) for n, c, _m in errors(job)] == [(3, "单位名称")]

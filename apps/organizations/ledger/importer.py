@@ -66,6 +66,7 @@ class EmployerImporter(BaseImporter):
         self._unions: dict[str, Organization | None] = {}
         self._headers: dict[str, str] = {}
         self._checked_row: int | None = None
+        self._matched: dict[int, int] = {}  # employer id → the first row that matched it
 
     # --- organizations named in the file ---------------------------------------------------
 
@@ -218,6 +219,11 @@ class EmployerImporter(BaseImporter):
                 continue
             if match is None:
                 row.outcome = Outcome.NEW
+                continue
+            first = self._matched.setdefault(match["id"], row.row_number)
+            if first != row.row_number:
+                # One by its credit code, one by its name: both rows describe the same employer.
+                row.error(self._headers.get("name", ""), self.duplicate_message(first))
                 continue
             row.target_id = match["id"]
             changed = [f for f in compared if self._differs(row.data.get(f), match[ORG_FIELDS.get(f, f)])]
