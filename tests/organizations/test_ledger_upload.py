@@ -241,3 +241,14 @@ def test_two_rows_matching_one_employer_by_code_and_by_name_are_duplicates(tree,
     rows = [row(1, 单位名称="老单位", 统一社会信用代码=""), row(2, 单位名称="老单位")]
     job = validate(tree.county_a, county_staff, xlsx_bytes(rows))
     assert [(n, c) for n, c, _m in errors(job)] == [(3, "单位名称")]
+
+
+def test_commit_is_all_or_nothing_when_the_ledger_changed_meanwhile(tree, county_staff):
+    job = validate(tree.county_a, county_staff, xlsx_bytes([row(1), row(2), row(3)]))
+    assert job.status == ImportJob.Status.VALIDATED
+    EmployerFactory(name="抢先录入", county=tree.county_a, social_credit_code=credit_code(5003))
+    with pytest.raises(ImportRefused):
+        commit_import(job=job, actor=county_staff)
+    assert list(Employer.objects.values_list("name", flat=True)) == ["抢先录入"]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
