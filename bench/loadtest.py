@@ -3,9 +3,10 @@
     .venv/bin/python bench/loadtest.py [--port 8770] [--seconds 30] [--users 10 50] [--workers 2]
 
 Creates three throwaway users (city, county, branch; no usable password) and logs in one
-session per simulated user through Django's login(), starts gunicorn bound to 127.0.0.1 only, runs locust headless for a bounded time at each user count,
-prints requests/s, p95 and errors, writes benchmark-results/loadtest.json, then stops
-gunicorn and deletes the users and their sessions — also when interrupted.
+session per simulated user through Django's login(), starts gunicorn bound to 127.0.0.1
+only, runs locust headless for a bounded time at each user count, prints requests/s, p95
+and errors, writes benchmark-results/loadtest.json, then stops gunicorn and deletes the
+users and their sessions — also when interrupted.
 """
 
 import argparse
@@ -23,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings")
 
-PAGE_WEIGHTS = {"member_list": 4, "member_list_filtered": 2, "member_search_id": 2, "member_search_id_suffix": 1,
-                "member_search_name": 2, "member_detail": 3, "organization_tree": 1, "establishment_rate": 1,
-                "hardship_list": 1, "event_list": 1, "dashboard": 1}
+PAGE_WEIGHTS = {"member_list": 4, "member_list_filtered": 2, "member_search_id": 2,
+                "member_search_id_suffix": 1, "member_search_name": 2, "member_detail": 3,
+                "organization_tree": 1, "establishment_rate": 1, "hardship_list": 1, "event_list": 1,
+                "dashboard": 1}
 
 
 def page_mix(sample) -> list:
@@ -39,7 +41,8 @@ def page_mix(sample) -> list:
             if page.method == "post":
                 mix.append([page.key, path, PAGE_WEIGHTS[page.key], params])
             else:
-                mix.append([page.key, path + ("?" + urlencode(params) if params else ""), PAGE_WEIGHTS[page.key], None])
+                query = "?" + urlencode(params) if params else ""
+                mix.append([page.key, path + query, PAGE_WEIGHTS[page.key], None])
     return mix
 
 
@@ -174,7 +177,8 @@ def main() -> None:
         if t is None:
             print(f"{run['users']:5} no page requests recorded")
             continue
-        print(f"{run['users']:5} {t['requests']:9} {t['rps']:7} {t['p50_ms']:7.0f} {t['p95_ms']:7.0f} {t['failures']:7}")
+        print(f"{run['users']:5} {t['requests']:9} {t['rps']:7} {t['p50_ms']:7.0f} {t['p95_ms']:7.0f}"
+              f" {t['failures']:7}")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,8 @@ class PortalUser(HttpUser):
             expected = (302,)
         with request as response:
             # A redirect to the login form is a failure too, not a fast page.
-            if response.status_code not in expected or "/accounts/login/" in response.headers.get("Location", ""):
+            location = response.headers.get("Location", "")
+            if response.status_code not in expected or "/accounts/login/" in location:
                 response.failure(f"HTTP {response.status_code}")
             elif data is None and "/accounts/login/" in response.url:
                 response.failure("redirected to the login form")

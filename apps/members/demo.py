@@ -131,10 +131,10 @@ WORKER_CATEGORIES = (("regular", 70), ("migrant", 18), ("new_employment", 5), ("
 POLITICAL = (("masses", 62), ("cpc_member", 18), ("cyl_member", 15), ("cpc_probationary", 2),
              ("democratic_party", 1), ("", 2))
 EDUCATION_BY_ERA = {  # people born before 1975 went to school for less long
-    "old": (("primary", 10), ("junior_high", 35), ("senior_high", 30), ("junior_college", 15), ("bachelor", 9),
-            ("master", 1)),
-    "young": (("junior_high", 15), ("senior_high", 28), ("junior_college", 27), ("bachelor", 25), ("master", 4),
-              ("doctorate", 1)),
+    "old": (("primary", 10), ("junior_high", 35), ("senior_high", 30), ("junior_college", 15),
+            ("bachelor", 9), ("master", 1)),
+    "young": (("junior_high", 15), ("senior_high", 28), ("junior_college", 27), ("bachelor", 25),
+              ("master", 4), ("doctorate", 1)),
 }
 ETHNICITIES = (("汉族", 990), ("回族", 6), ("满族", 2), ("蒙古族", 1), ("壮族", 1))
 # (status, weight, reasons)

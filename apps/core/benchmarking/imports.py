@@ -44,7 +44,8 @@ def import_roster_once(path: Path, org_code: str) -> dict:
             status = f"refused ({exc})"
         seconds = time.perf_counter() - started
         written = Member.objects.count() - before
-        return {"status": status, "seconds": seconds, "written": written, "output_tail": out.getvalue()[-500:]}
+        tail = out.getvalue()[-500:]
+        return {"status": status, "seconds": seconds, "written": written, "output_tail": tail}
 
     return rolled_back(run)
 
@@ -58,7 +59,8 @@ def _database_url() -> str:
 def measure_import(path: Path, org_code: str, rows: int, *, subprocess_memory: bool = True) -> dict:
     """Seconds, rows/s and peak memory (MiB) of one roster import."""
     if subprocess_memory:
-        env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        env = {**os.environ, "DATABASE_URL": _database_url(),
+               "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         completed = subprocess.run(
             [sys.executable, "-m", "apps.core.benchmarking.child", str(path), org_code],
             capture_output=True, text=True, env=env, cwd=settings.BASE_DIR, timeout=900,

@@ -41,7 +41,8 @@ def page_table(pages) -> list[str]:
             lines.append(f"{r['label']:46} {r['actor']:7} {r['status']:>17}")
             continue
         target = f"p95 < {r['target_ms']:.0f} ms {_verdict(r['met'])}" if r["target_ms"] else ""
-        lines.append(f"{r['label']:46} {r['actor']:7} {r['timing']['p50_ms']:8.1f} {r['timing']['p95_ms']:8.1f}"
+        timing = r["timing"]
+        lines.append(f"{r['label']:46} {r['actor']:7} {timing['p50_ms']:8.1f} {timing['p95_ms']:8.1f}"
                      f" {r['queries']:7}  {target}")
     return lines
 
@@ -62,7 +63,8 @@ def import_table(imports) -> list[str]:
 def reports_table(reports) -> list[str]:
     lines = [f"{'report generation':46} {'seconds':>8}"]
     for r in reports:
-        lines.append(f"{r['label']:46} {r['seconds']:8.2f}" if r["status"] == "ok" else f"{r['label']:46} {r['status']}")
+        figure = f"{r['seconds']:8.2f}" if r["status"] == "ok" else r["status"]
+        lines.append(f"{r['label']:46} {figure}")
     return lines
 
 

@@ -27,12 +27,13 @@ class Command(BaseCommand):
     help = "Time pages, roster imports and their alternatives on the current data; print and write JSON."
 
     def add_arguments(self, parser):
-        parser.add_argument("--quick", action="store_true", help="CI-size smoke run: few repeats, small files")
+        parser.add_argument("--quick", action="store_true",
+                            help="CI-size smoke run: few repeats, small files")
         parser.add_argument("--repeats", type=int, help="timed requests per page and user")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "benchmark-results" / "latest.json"))
         parser.add_argument("--skip-imports", action="store_true", help="pages and admin search only")
         parser.add_argument("--no-subprocess", action="store_true",
-                            help="run imports in this process (peak memory then includes the benchmark's own)")
+                            help="run imports in this process (peak memory then includes the benchmark's)")
 
     def handle(self, *args, quick, repeats, output, skip_imports, no_subprocess, **options):
         plan = dict(QUICK if quick else FULL)
@@ -62,13 +63,15 @@ class Command(BaseCommand):
         results["comparisons"] = comparisons(results)
         results["duration_s"] = round(time.monotonic() - started, 1)
         results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-        for table in (report.page_table(results["pages"]), report.import_table(results["imports"]),
-                      report.reports_table(results["reports"]), report.comparison_table(results["comparisons"])):
+        tables = (report.page_table(results["pages"]), report.import_table(results["imports"]),
+                  report.reports_table(results["reports"]), report.comparison_table(results["comparisons"]))
+        for table in tables:
             self.stdout.write("")
             self.stdout.write("\n".join(table))
         report.write_json(results, Path(output))
-        self.stdout.write(f"\nMachine: {results['machine']['cpus']} CPUs, load average at start "
-                          f"{results['machine']['load_average_1_5_15']}, at end {results['load_average_at_end']}")
+        machine = results["machine"]
+        self.stdout.write(f"\nMachine: {machine['cpus']} CPUs, load average at start "
+                          f"{machine['load_average_1_5_15']}, at end {results['load_average_at_end']}")
         self.stdout.write(f"Wrote {output} in {results['duration_s']} s")
 
     @staticmethod
@@ -121,7 +124,8 @@ class Command(BaseCommand):
 def city_code() -> str:
     from apps.organizations.models import Organization
 
-    return Organization.objects.filter(parent__isnull=True).order_by("id").values_list("code", flat=True).first()
+    roots = Organization.objects.filter(parent__isnull=True).order_by("id")
+    return roots.values_list("code", flat=True).first()
 
 
 def data_sizes() -> dict:
