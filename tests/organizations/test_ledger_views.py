@@ -349,3 +349,11 @@ def test_county_staff_cannot_name_a_city_level_site(client, tree, county_staff):
 def test_ledger_pages_require_login(client, db, name):
     response = client.get(reverse(f"organizations:{name}"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_site_list_shows_edit_links_only_to_editors(client, tree, county_staff, leader):
+    DemonstrationSiteFactory(organization=tree.union_a1a)
+    client.force_login(county_staff)
+    assert "/edit/" in client.get(reverse("organizations:site_list")).content.decode()
+    client.force_login(leader)
+    assert "/edit/" not in client.get(reverse("organizations:site_list")).content.decode()

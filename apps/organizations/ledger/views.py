@@ -274,6 +274,10 @@ class DemonstrationSiteListView(LoginRequiredMixin, SingleTableMixin, FilterView
     def get_queryset(self):
         return selectors.demonstration_site_list(actor=self.request.user)
 
+    def get_table_kwargs(self):
+        # The edit link only for those who may edit.
+        return {} if self.request.user.has_capability("organizations.edit") else {"exclude": ("edit",)}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["per_county"] = selectors.demonstration_by_county(actor=self.request.user)
