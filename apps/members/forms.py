@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.privacy import mask_id_number, mask_phone
 from apps.organizations.models import Organization
 
 from .cleaning import clean_member_input
@@ -59,18 +60,31 @@ class MemberForm(forms.Form):
     worker_category = forms.ChoiceField(label=_("worker category"), choices=WorkerCategory.choices, initial=WorkerCategory.REGULAR)
     card_number = forms.CharField(label=_("member card number"), max_length=32, required=False)
 
-    def __init__(self, *args, actor, with_organization: bool, **kwargs):
+    def __init__(self, *args, actor, with_organization: bool, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if with_organization:
             self.fields = {"organization": OrganizationCodeField(initial=getattr(actor.organization, "code", "")), **self.fields}
+        if member is not None:
+            # Editing never prints the full ID or phone into the page (that is the audited
+            # "show" action): the fields start empty, and empty keeps the stored value.
+            self.fields["id_number"].required = False
+            self.fields["id_number"].help_text = _("Leave empty to keep %(masked)s.") % {
+                "masked": mask_id_number(member.id_number)}
+            if member.phone:
+                self.fields["phone"].help_text = _("Leave empty to keep %(masked)s.") % {
+                    "masked": mask_phone(member.phone)}
+        self.keeps_when_empty = ("id_number", "phone") if member is not None else ()
         self.helper = _helper(_("Save"))
 
     def clean(self):
         data = super().clean()
         if "organization" in self.fields:
             data["organization"] = _resolve_org(self, "organization")
-        raw = {k: data.get(k) for k in self.base_fields if k in data}
+        raw = {
+            k: data.get(k) for k in self.base_fields
+            if k in data and not (k in self.keeps_when_empty and not data.get(k))
+        }
         try:
             self.member_data = clean_member_input(raw)
         except ValidationError as exc:

@@ -91,6 +91,10 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     _require(actor, "members.edit")
     _require_scope(actor, member.organization)
     cleaned = clean_member_input({k: v for k, v in data.items() if k in EDITABLE_FIELDS + ("sex",)})
+    joined_on, born = cleaned.get("joined_on"), cleaned.get("birth_date", member.birth_date)
+    if joined_on and born and joined_on < born:
+        raise ValidationError({"joined_on": ValidationError(
+            _("The joining date lies before the birth date in the ID number."), code="joined_before_birth")})
     for field, value in cleaned.items():
         setattr(member, field, value)
     if "employer_name" in cleaned:

@@ -138,7 +138,8 @@ def member_create(request):
 
 
 def _initial(member) -> dict:
-    data = {f: getattr(member, f) for f in services.EDITABLE_FIELDS}
+    """The edit form's starting values: everything but the ID and phone numbers (see MemberForm)."""
+    data = {f: getattr(member, f) for f in services.EDITABLE_FIELDS if f not in ("id_number", "phone")}
     data["joined_on"] = member.joined_on.isoformat() if member.joined_on else ""
     data["sex"] = member.sex
     return data
@@ -150,7 +151,9 @@ def member_edit(request, pk: int):
     member = selectors.member_detail(actor=request.user, pk=pk)
     if not member.is_current:
         raise PermissionDenied
-    form = MemberForm(request.POST or None, actor=request.user, with_organization=False, initial=_initial(member))
+    form = MemberForm(
+        request.POST or None, actor=request.user, with_organization=False, member=member, initial=_initial(member)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_member(actor=request.user, member=member, data=form.member_data)

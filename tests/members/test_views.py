@@ -225,3 +225,19 @@ def test_access_log_is_for_city_clerks_only(tree, city_staff, county_staff, bran
     assert response.status_code == 200
     assert branch_officer.username in html and member.name in html
     assert member.phone not in html
+
+
+def test_edit_form_never_prints_the_full_numbers_and_empty_keeps_them(tree, branch_officer, login):
+    member = MemberFactory(organization=tree.union_a1a, phone="13812345678", name="孙九")
+    client = login(branch_officer)
+    html = client.get(reverse("members:edit", args=[member.pk])).content.decode()
+    assert member.id_number not in html and "13812345678" not in html
+    assert "**************" + member.id_number[-4:] in html and "138****5678" in html
+    response = client.post(reverse("members:edit", args=[member.pk]), {
+        "name": "孙九", "id_number": "", "phone": "", "worker_category": "regular", "joined_on": "1960-01-01"})
+    assert "joined_on" in response.context["form"].errors  # before the birth date in the stored ID
+    response = client.post(reverse("members:edit", args=[member.pk]), {
+        "name": "孙久", "id_number": "", "phone": "", "worker_category": "regular"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.name, member.phone) == ("孙久", "13812345678")
