@@ -10,7 +10,8 @@ class MemberAdmin(SimpleHistoryAdmin):
 
     list_display = ("name", "organization", "status", "worker_category", "joined_on")
     list_filter = ("status", "worker_category")
-    search_fields = ("=id_number", "name")
+    # By name only: the admin's search is a GET, and a full ID number never goes into a URL.
+    search_fields = ("name",)
     raw_id_fields = ("organization", "employer")
     list_select_related = ("organization",)
     show_full_result_count = False  # no COUNT(*) over 860k rows on every page
