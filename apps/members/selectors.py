@@ -176,12 +176,11 @@ _MASKED_HISTORY_FIELDS = {"id_number", "phone", "birth_date"}
 
 def member_history(*, member: Member, limit: int = 50) -> list[HistoryEntry]:
     """The member row's history, newest first: who, when, why and which fields changed.
-    Two queries at most whatever the length (records with their users, then diffs in memory)."""
+    One query whatever the length (records with their users; diffs computed in memory)."""
     records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
-        if len(entries) == limit:
-            break
+    for index, newer in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])

@@ -241,3 +241,11 @@ def test_edit_form_never_prints_the_full_numbers_and_empty_keeps_them(tree, bran
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.name, member.phone) == ("孙久", "13812345678")
+
+
+def test_detail_of_a_bulk_loaded_member_without_history_renders(tree, branch_officer, login):
+    # Demo data and the roster's COPY path may load members without a history row.
+    member = MemberFactory(organization=tree.union_a1a)
+    member.history.all().delete()
+    response = login(branch_officer).get(reverse("members:detail", args=[member.pk]))
+    assert response.status_code == 200 and response.context["history"] == []
