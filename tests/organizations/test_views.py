@@ -72,11 +72,16 @@ def test_county_filter_offers_only_counties_in_scope_and_refuses_others(client, 
     assert _list_codes(response) == set()
 
 
-def test_list_is_sortable_by_name(client, tree, city_staff):
+def test_list_is_sortable_by_code_and_county(client, tree, city_staff):
     client.force_login(city_staff)
-    response = client.get(reverse("organizations:list"), {"sort": "-code"})
-    codes = [row.record.code for row in response.context["table"].page.object_list]
-    assert codes == sorted(codes, key=lambda c: f"/{c}", reverse=True) or codes[0] == "CB1"
+
+    def order(sort):
+        response = client.get(reverse("organizations:list"), {"sort": sort})
+        return [row.record.code for row in response.context["table"].page.object_list]
+
+    assert order("-code") == ["CB1", "CB", "CA1b", "CA1a", "CA1", "CA", "C"]
+    assert order("code") == ["C", "CA", "CA1", "CA1a", "CA1b", "CB", "CB1"]
+    assert order("county") == ["CA", "CA1", "CA1a", "CA1b", "CB", "CB1", "C"]  # no county (the city) last
 
 
 def test_list_does_not_name_the_parent_above_the_users_root(client, tree, county_staff):
