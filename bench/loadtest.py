@@ -37,7 +37,7 @@ def page_mix(sample) -> list:
     for page in PAGES:
         path = resolve(page, sample)
         if path and page.key in PAGE_WEIGHTS:
-            params = page.params(sample)
+            params = page.params(sample, "county")
             if page.method == "post":
                 mix.append([page.key, path, PAGE_WEIGHTS[page.key], params])
             else:

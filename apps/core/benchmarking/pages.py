@@ -25,7 +25,7 @@ class Page:
     key: str
     label: str
     url_names: tuple[str, ...]
-    params: Callable[[Sample], dict] = lambda sample: {}
+    params: Callable[[Sample, str], dict] = lambda sample, actor: {}  # actor: "city"/"county"/"branch"
     kwargs: Callable[[Sample], dict] = lambda sample: {}
     targets_ms: float | None = None  # p95 target, where an issue sets one
     method: str = "get"  # "post": params are the form data
@@ -35,19 +35,21 @@ class Page:
 MEMBER_TARGET_MS = 150  # issue 4: list, filtered list, ID and name search, p95 at 860k
 PAGES = [
     Page("member_list", "member list, first page", MEMBER_LIST, targets_ms=MEMBER_TARGET_MS),
-    Page("member_list_filtered", "member list, county + new-employment-form", MEMBER_LIST,
-         params=lambda s: {"org": s.county.code, "worker_category": "new_employment"},
+    # A branch user's scope holds no county: they filter their own union instead.
+    Page("member_list_filtered", "member list, county/union + new-employment", MEMBER_LIST,
+         params=lambda s, a: {"org": (s.union if a == "branch" else s.county).code,
+                              "worker_category": "new_employment"},
          targets_ms=MEMBER_TARGET_MS),
     # A full ID number is looked up by POST (never in a URL); found → 302 to the member.
     Page("member_search_id", "member search, exact ID number (POST find)", ("members:find",),
-         params=lambda s: {"id_number": s.id_number}, targets_ms=MEMBER_TARGET_MS, method="post",
+         params=lambda s, a: {"id_number": s.id_number}, targets_ms=MEMBER_TARGET_MS, method="post",
          ok_status=(302,)),
     Page("member_search_id_suffix", "member search, last 6 of the ID", MEMBER_LIST,
-         params=lambda s: {"q": s.id_number[-6:]}, targets_ms=MEMBER_TARGET_MS),
+         params=lambda s, a: {"q": s.id_number[-6:]}, targets_ms=MEMBER_TARGET_MS),
     Page("member_search_name", "member search, name fragment (2 characters)", MEMBER_LIST,
-         params=lambda s: {"q": s.name[:2]}, targets_ms=MEMBER_TARGET_MS),
+         params=lambda s, a: {"q": s.name[:2]}, targets_ms=MEMBER_TARGET_MS),
     Page("member_search_full_name", "member search, full name", MEMBER_LIST,
-         params=lambda s: {"q": s.name}, targets_ms=MEMBER_TARGET_MS),
+         params=lambda s, a: {"q": s.name}, targets_ms=MEMBER_TARGET_MS),
     Page("member_detail", "member detail", MEMBER_DETAIL, kwargs=lambda s: {"pk": s.member_id}),
     Page("organization_tree", "organization tree",
          ("organizations:tree", "organizations:organization_tree", "organizations:organization_list")),
@@ -98,7 +100,7 @@ def measure_page(page: Page, actor: Actor, client: Client, sample: Sample, *, re
     result = PageResult(page.key, page.label, actor.key, "not built", target_ms=page.targets_ms)
     if url is None:
         return result
-    params = page.params(sample)
+    params = page.params(sample, actor.key)
     result.url = url
 
     def get():
