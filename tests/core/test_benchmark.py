@@ -57,6 +57,7 @@ def test_quick_benchmark_reports_every_page_and_leaves_no_trace(members, tmp_pat
         assert entry["status"] in ("ok", "not built"), entry
         if entry["status"] == "ok":
             assert entry["written"] == entry["rows"]
+    assert "| member list, first page | branch |" in output.with_suffix(".md").read_text(encoding="utf-8")
     # Everything was rolled back: no imported members, no benchmark users.
     assert Member.objects.count() == members
     assert get_user_model().objects.count() == users_before

@@ -81,3 +81,42 @@ def comparison_table(comparisons) -> list[str]:
 def write_json(results: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def _md_verdict(met) -> str:
+    return {True: "met", False: "**not met**", None: "—"}[met]
+
+
+def markdown(results: dict) -> str:
+    """The figures as Markdown tables, for docs/PERFORMANCE.md (written beside the JSON)."""
+    machine = results["machine"]
+    out = [f"Run of {results['started_at'][:16]} UTC, {results['duration_s']} s; {machine['cpus']} CPUs, "
+           f"load average {machine['load_average_1_5_15']} at start, "
+           f"{results.get('load_average_at_end')} at end; data {results['data']}.", "",
+           "| page | user | p50 ms | p95 ms | queries | target |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    for r in results["pages"]:
+        if r["status"] != "ok":
+            out.append(f"| {r['label']} | {r['actor']} | {r['status']} | | | |")
+            continue
+        target = f"p95 < {r['target_ms']:.0f} ms: {_md_verdict(r['met'])}" if r["target_ms"] else "—"
+        timing = r["timing"]
+        out.append(f"| {r['label']} | {r['actor']} | {timing['p50_ms']:.0f} | {timing['p95_ms']:.0f} "
+                   f"| {r['queries']} | {target} |")
+    out += ["", "| roster import | rows | seconds | rows/s | peak MiB | target |",
+            "| --- | ---: | ---: | ---: | ---: | --- |"]
+    for r in results["imports"]:
+        if "seconds" not in r:
+            out.append(f"| {r['label']} | {r['rows']} | {r['status']} | | | |")
+            continue
+        target = f"< {r['target_s']:.0f} s: {_md_verdict(r.get('met'))}" if r.get("target_s") else "—"
+        out.append(f"| {r['label']} | {r['rows']:,} | {r['seconds']:.2f} | {r['rows_per_second'] or 0:,} "
+                   f"| {r.get('peak_mib') or 0:.0f} | {target} |")
+    out += ["", "| the other way | theirs | ours | theirs ÷ ours |", "| --- | ---: | ---: | ---: |"]
+    for c in results["comparisons"]:
+        theirs = f"{c['theirs']:,.2f}" if c.get("theirs") is not None else "—"
+        ours = f"{c['ours']:,.2f}" if c.get("ours") is not None else "—"
+        out.append(f"| {c['label']} | {theirs} | {ours} | {c['ratio'] if c.get('ratio') else '—'} |")
+    out += ["", "| report generation | seconds |", "| --- | ---: |"]
+    for r in results["reports"]:
+        out.append(f"| {r['label']} | {r['seconds'] if r['status'] == 'ok' else r['status']} |")
+    return "\n".join(out) + "\n"

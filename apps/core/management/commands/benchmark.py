@@ -69,10 +69,11 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write("\n".join(table))
         report.write_json(results, Path(output))
+        Path(output).with_suffix(".md").write_text(report.markdown(results), encoding="utf-8")
         machine = results["machine"]
         self.stdout.write(f"\nMachine: {machine['cpus']} CPUs, load average at start "
                           f"{machine['load_average_1_5_15']}, at end {results['load_average_at_end']}")
-        self.stdout.write(f"Wrote {output} in {results['duration_s']} s")
+        self.stdout.write(f"Wrote {output} (and the tables as .md) in {results['duration_s']} s")
 
     @staticmethod
     def _page_dict(result) -> dict:
