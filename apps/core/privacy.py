@@ -17,14 +17,14 @@ ID_MASK = "*" * 14
 
 
 def mask_id_number(id_number: str | None) -> str:
-    """"**************1234": the last 4 characters only; never the birth-date digits."""
+    """ "**************1234": the last 4 characters only; never the birth-date digits."""
     if not id_number:
         return ""
     return ID_MASK + id_number[-4:]
 
 
 def mask_phone(phone: str | None) -> str:
-    """"138****5678": operator prefix and last 4 digits."""
+    """ "138****5678": operator prefix and last 4 digits."""
     if not phone:
         return ""
     if len(phone) < 8:

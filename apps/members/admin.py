@@ -21,5 +21,12 @@ class MemberAdmin(SimpleHistoryAdmin):
 class TransferAdmin(admin.ModelAdmin):
     list_display = ("member", "from_organization", "to_organization", "status", "requested_at")
     list_filter = ("status",)
-    raw_id_fields = ("member", "from_organization", "to_organization", "requested_by", "decided_by", "resulting_member")
+    raw_id_fields = (
+        "member",
+        "from_organization",
+        "to_organization",
+        "requested_by",
+        "decided_by",
+        "resulting_member",
+    )
     list_select_related = ("member", "from_organization", "to_organization")

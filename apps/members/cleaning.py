@@ -88,8 +88,17 @@ def parse_choice(choices: type, raw) -> str:
 
 # Fields a clerk provides; sex and birth date derive from the ID number.
 INPUT_FIELDS = (
-    "name", "id_number", "sex", "phone", "ethnicity", "political_status", "education",
-    "employer_name", "joined_on", "worker_category", "card_number",
+    "name",
+    "id_number",
+    "sex",
+    "phone",
+    "ethnicity",
+    "political_status",
+    "education",
+    "employer_name",
+    "joined_on",
+    "worker_category",
+    "card_number",
 )
 _TEXT_LIMITS = {"ethnicity": 20, "employer_name": 200, "card_number": 32}
 
@@ -121,7 +130,8 @@ def _clean_one(field: str, raw):
     if text[:1] in ("=", "+", "-", "@"):
         raise ValidationError(
             _("A value cannot start with %(char)s (a spreadsheet formula)."),
-            code="formula", params={"char": text[0]},
+            code="formula",
+            params={"char": text[0]},
         )
     return text
 
@@ -144,18 +154,26 @@ def clean_member_input(raw: dict) -> dict:
     if id_number:
         derived_sex = Sex.MALE if resident_id_sex(id_number) == SEX_MALE else Sex.FEMALE
         if cleaned.get("sex") and cleaned["sex"] != derived_sex:
-            errors.setdefault("sex", []).append(ValidationError(
-                _("The sex (%(given)s) contradicts the ID number, which belongs to a %(derived)s person."),
-                code="sex_contradicts_id",
-                params={"given": choice_word(Sex, cleaned["sex"]), "derived": Sex(derived_sex).label},
-            ))
+            errors.setdefault("sex", []).append(
+                ValidationError(
+                    _(
+                        "The sex (%(given)s) contradicts the ID number, "
+                        "which belongs to a %(derived)s person."
+                    ),
+                    code="sex_contradicts_id",
+                    params={"given": choice_word(Sex, cleaned["sex"]), "derived": Sex(derived_sex).label},
+                )
+            )
         cleaned["sex"] = derived_sex
         cleaned["birth_date"] = resident_id_birth_date(id_number)
         joined_on = cleaned.get("joined_on")
         if isinstance(joined_on, datetime.date) and joined_on < cleaned["birth_date"]:
-            errors.setdefault("joined_on", []).append(ValidationError(
-                _("The joining date lies before the birth date in the ID number."), code="joined_before_birth"
-            ))
+            errors.setdefault("joined_on", []).append(
+                ValidationError(
+                    _("The joining date lies before the birth date in the ID number."),
+                    code="joined_before_birth",
+                )
+            )
     else:
         cleaned.pop("sex", None)
     if errors:

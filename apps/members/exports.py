@@ -29,10 +29,21 @@ ROSTER_HEADERS = tuple(column.header for column in ROSTER_COLUMNS)
 EXTRA_HEADERS = ("所属工会", "会籍状态")
 # member_rows below unpacks in this order; it must stay the roster's.
 _ROSTER_FIELDS = (
-    "name", "id_number", "sex", "phone", "ethnicity", "political_status", "education",
-    "employer_name", "joined_on", "worker_category", "card_number",
+    "name",
+    "id_number",
+    "sex",
+    "phone",
+    "ethnicity",
+    "political_status",
+    "education",
+    "employer_name",
+    "joined_on",
+    "worker_category",
+    "card_number",
 )
-assert tuple(column.field for column in ROSTER_COLUMNS) == _ROSTER_FIELDS, "roster columns changed: update the export"
+assert tuple(column.field for column in ROSTER_COLUMNS) == _ROSTER_FIELDS, (
+    "roster columns changed: update the export"
+)
 _FIELDS = (*_ROSTER_FIELDS, "organization__name", "status")
 _TEXT_COLUMNS = (1, 3)  # ID number and phone stay text, so Excel keeps every digit
 _WIDTHS = (12, 22, 6, 14, 8, 14, 14, 30, 12, 18, 16, 30, 10)
@@ -41,8 +52,21 @@ _WIDTHS = (12, 22, 6, 14, 8, 14, 14, 30, 12, 18, 16, 30, 10)
 def member_rows(queryset, *, unmasked: bool):
     """Export rows (lists of cell values) for a member queryset, read in chunks."""
     values = queryset.values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for (name, id_number, sex, phone, ethnicity, political, education, employer, joined_on,
-         category, card, org_name, status) in values:
+    for (
+        name,
+        id_number,
+        sex,
+        phone,
+        ethnicity,
+        political,
+        education,
+        employer,
+        joined_on,
+        category,
+        card,
+        org_name,
+        status,
+    ) in values:
         yield [
             name,
             id_number if unmasked else mask_id_number(id_number),

@@ -18,7 +18,11 @@ from .selectors import (
     visible_organization_by_code,
 )
 
-STATUS_CHOICES = [(STATUS_CURRENT, _("current (active or retained)")), *MemberStatus.choices, ("all", _("all"))]
+STATUS_CHOICES = [
+    (STATUS_CURRENT, _("current (active or retained)")),
+    *MemberStatus.choices,
+    ("all", _("all")),
+]
 _DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -27,8 +31,10 @@ def refuse_full_id_number(value: str) -> None:
     the browser history and every server log): it is searched by POST (member_find)."""
     if looks_like_full_id_number(value):
         raise ValidationError(
-            _("Search a full resident ID number with \"Find by resident ID number\", "
-              "so that it never appears in an address or a log."),
+            _(
+                'Search a full resident ID number with "Find by resident ID number", '
+                "so that it never appears in an address or a log."
+            ),
             code="full_id_in_url",
         )
 
@@ -41,9 +47,15 @@ class MemberFilter(django_filters.FilterSet):
         validators=[refuse_full_id_number],
     )
     org = django_filters.CharFilter(label=_("Union organization code"), method="_unused")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="_unused", empty_label=None)
-    worker_category = django_filters.ChoiceFilter(label=_("Worker category"), choices=WorkerCategory.choices, method="_unused")
-    political_status = django_filters.ChoiceFilter(label=_("Political status"), choices=PoliticalStatus.choices, method="_unused")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="_unused", empty_label=None
+    )
+    worker_category = django_filters.ChoiceFilter(
+        label=_("Worker category"), choices=WorkerCategory.choices, method="_unused"
+    )
+    political_status = django_filters.ChoiceFilter(
+        label=_("Political status"), choices=PoliticalStatus.choices, method="_unused"
+    )
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, method="_unused")
     age_min = django_filters.NumberFilter(label=_("Age from"), method="_unused", min_value=0, max_value=130)
     age_max = django_filters.NumberFilter(label=_("Age to"), method="_unused", min_value=0, max_value=130)
@@ -65,9 +77,13 @@ class MemberFilter(django_filters.FilterSet):
 
     def filters_value(self) -> MemberFilters:
         """The cleaned filters; an invalid field counts as not given (the form shows its error)."""
-        data = self.form.cleaned_data if self.form.is_valid() else {
-            k: v for k, v in getattr(self.form, "cleaned_data", {}).items() if k not in self.form.errors
-        }
+        data = (
+            self.form.cleaned_data
+            if self.form.is_valid()
+            else {
+                k: v for k, v in getattr(self.form, "cleaned_data", {}).items() if k not in self.form.errors
+            }
+        )
         org_code = data.get("org") or ""
         organization = visible_organization_by_code(self.actor, org_code) if org_code else None
         status = data.get("status") or STATUS_CURRENT

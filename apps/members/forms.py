@@ -48,32 +48,51 @@ class MemberForm(forms.Form):
 
     name = forms.CharField(label=_("name"), max_length=60)
     id_number = forms.CharField(label=_("resident ID number"), max_length=40)
-    sex = forms.ChoiceField(label=_("sex"), choices=[("", "---------"), *Sex.choices], required=False,
-                            help_text=_("Optional: derived from the ID number; if given it must agree."))
+    sex = forms.ChoiceField(
+        label=_("sex"),
+        choices=[("", "---------"), *Sex.choices],
+        required=False,
+        help_text=_("Optional: derived from the ID number; if given it must agree."),
+    )
     phone = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
     ethnicity = forms.CharField(label=_("ethnicity"), max_length=20, required=False)
-    political_status = forms.ChoiceField(label=_("political status"), choices=[("", "---------"), *PoliticalStatus.choices], required=False)
-    education = forms.ChoiceField(label=_("education"), choices=[("", "---------"), *Education.choices], required=False)
+    political_status = forms.ChoiceField(
+        label=_("political status"), choices=[("", "---------"), *PoliticalStatus.choices], required=False
+    )
+    education = forms.ChoiceField(
+        label=_("education"), choices=[("", "---------"), *Education.choices], required=False
+    )
     employer_name = forms.CharField(label=_("employer"), max_length=200, required=False)
-    joined_on = forms.CharField(label=_("joined on"), required=False, widget=_DATE,
-                                help_text=_("For example 2023-01-15 or 2023年1月15日."))
-    worker_category = forms.ChoiceField(label=_("worker category"), choices=WorkerCategory.choices, initial=WorkerCategory.REGULAR)
+    joined_on = forms.CharField(
+        label=_("joined on"),
+        required=False,
+        widget=_DATE,
+        help_text=_("For example 2023-01-15 or 2023年1月15日."),
+    )
+    worker_category = forms.ChoiceField(
+        label=_("worker category"), choices=WorkerCategory.choices, initial=WorkerCategory.REGULAR
+    )
     card_number = forms.CharField(label=_("member card number"), max_length=32, required=False)
 
     def __init__(self, *args, actor, with_organization: bool, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if with_organization:
-            self.fields = {"organization": OrganizationCodeField(initial=getattr(actor.organization, "code", "")), **self.fields}
+            self.fields = {
+                "organization": OrganizationCodeField(initial=getattr(actor.organization, "code", "")),
+                **self.fields,
+            }
         if member is not None:
             # Editing never prints the full ID or phone into the page (that is the audited
             # "show" action): the fields start empty, and empty keeps the stored value.
             self.fields["id_number"].required = False
             self.fields["id_number"].help_text = _("Leave empty to keep %(masked)s.") % {
-                "masked": mask_id_number(member.id_number)}
+                "masked": mask_id_number(member.id_number)
+            }
             if member.phone:
                 self.fields["phone"].help_text = _("Leave empty to keep %(masked)s.") % {
-                    "masked": mask_phone(member.phone)}
+                    "masked": mask_phone(member.phone)
+                }
         self.keeps_when_empty = ("id_number", "phone") if member is not None else ()
         self.helper = _helper(_("Save"))
 
@@ -82,7 +101,8 @@ class MemberForm(forms.Form):
         if "organization" in self.fields:
             data["organization"] = _resolve_org(self, "organization")
         raw = {
-            k: data.get(k) for k in self.base_fields
+            k: data.get(k)
+            for k in self.base_fields
             if k in data and not (k in self.keeps_when_empty and not data.get(k))
         }
         try:

@@ -105,7 +105,9 @@ class Member(models.Model):
         _("worker category"), max_length=32, choices=WorkerCategory.choices, default=WorkerCategory.REGULAR
     )
     card_number = models.CharField(_("member card number"), max_length=32, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     status_reason = models.CharField(_("reason for the status"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -154,9 +156,7 @@ class Member(models.Model):
             # (reverse(id_number) LIKE '4321%'). A right(id_number, 6) index would only
             # serve exactly 6; a stored reversed column would cost 18 bytes a row and
             # a second source of truth.
-            models.Index(
-                OpClass(Reverse("id_number"), name="text_pattern_ops"), name="member_id_suffix_idx"
-            ),
+            models.Index(OpClass(Reverse("id_number"), name="text_pattern_ops"), name="member_id_suffix_idx"),
             # "Joined between" filters and sorting by join date.
             models.Index(fields=["joined_on"], name="member_joined_on_idx"),
             # Age ranges are birth_date ranges.
@@ -188,7 +188,9 @@ class Transfer(models.Model):
         REJECTED = "rejected", _("rejected")
         CANCELLED = "cancelled", _("cancelled")
 
-    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="transfers")
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="transfers"
+    )
     from_organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("from union"),

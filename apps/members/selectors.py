@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.http import Http404
 from django.db.models.functions import Reverse
+from django.http import Http404
 
 from apps.core.models import SensitiveAccess
 from apps.core.scoping import (
@@ -129,7 +129,9 @@ def _with_organization_ids(qs: QuerySet, path: str | None) -> QuerySet:
     if not path or path == "/":
         return qs
     ids = list(
-        Organization.objects.filter(path__startswith=path).values_list("id", flat=True)[: MAX_ORGANIZATION_IDS + 1]
+        Organization.objects.filter(path__startswith=path).values_list("id", flat=True)[
+            : MAX_ORGANIZATION_IDS + 1
+        ]
     )
     return qs.filter(organization_id__in=ids) if len(ids) <= MAX_ORGANIZATION_IDS else qs
 
@@ -166,9 +168,7 @@ def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = 
 
 def member_detail(*, actor, pk: int) -> Member:
     """One member in the actor's scope, else 404."""
-    return get_visible_or_404(
-        Member.objects.select_related("organization", "employer"), actor, pk=pk
-    )
+    return get_visible_or_404(Member.objects.select_related("organization", "employer"), actor, pk=pk)
 
 
 @dataclass
@@ -184,7 +184,9 @@ _MASKED_HISTORY_FIELDS = {"id_number", "phone", "birth_date"}
 def member_history(*, member: Member, limit: int = 50) -> list[HistoryEntry]:
     """The member row's history, newest first: who, when, why and which fields changed.
     One query whatever the length (records with their users; diffs computed in memory)."""
-    records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     entries = []
     for index, newer in enumerate(records[:limit]):
         older = records[index + 1] if index + 1 < len(records) else None
@@ -194,7 +196,9 @@ def member_history(*, member: Member, limit: int = 50) -> list[HistoryEntry]:
             for change in delta.changes:
                 field = Member._meta.get_field(change.field)
                 hidden = change.field in _MASKED_HISTORY_FIELDS
-                changes.append((field.verbose_name, None if hidden else change.old, None if hidden else change.new))
+                changes.append(
+                    (field.verbose_name, None if hidden else change.old, None if hidden else change.new)
+                )
         entries.append(HistoryEntry(record=newer, changes=changes))
     return entries
 
@@ -228,7 +232,9 @@ def transfer_list(*, actor, direction: str, status: str = "") -> QuerySet[Transf
 def transfer_detail(*, actor, pk: int) -> Transfer:
     """A transfer either side of which lies in the actor's scope, else 404."""
     transfer = (
-        Transfer.objects.select_related("member", "from_organization", "to_organization").filter(pk=pk).first()
+        Transfer.objects.select_related("member", "from_organization", "to_organization")
+        .filter(pk=pk)
+        .first()
     )
     if transfer is None or not (
         is_in_scope(actor, transfer.to_organization) or is_in_scope(actor, transfer.from_organization)
@@ -314,7 +320,8 @@ def members_count_by_county(*, actor) -> list[dict]:
 def new_employment_count(*, actor, organization: Organization | None = None) -> int:
     """New-employment-form members (couriers, riders, drivers) currently in scope."""
     qs = scope_queryset(
-        Member.objects.filter(status__in=CURRENT_STATUSES, worker_category=WorkerCategory.NEW_EMPLOYMENT), actor
+        Member.objects.filter(status__in=CURRENT_STATUSES, worker_category=WorkerCategory.NEW_EMPLOYMENT),
+        actor,
     )
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)

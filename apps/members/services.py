@@ -15,11 +15,19 @@ from apps.core.scoping import is_in_scope
 from apps.organizations.models import Employer, Organization
 
 from .cleaning import clean_member_input
-from .models import CURRENT_STATUSES, Member, MemberStatus, Transfer
+from .models import Member, MemberStatus, Transfer
 
 EDITABLE_FIELDS = (
-    "name", "id_number", "phone", "ethnicity", "political_status", "education",
-    "employer_name", "joined_on", "worker_category", "card_number",
+    "name",
+    "id_number",
+    "phone",
+    "ethnicity",
+    "political_status",
+    "education",
+    "employer_name",
+    "joined_on",
+    "worker_category",
+    "card_number",
 )
 # transferred_out is only ever set by confirm_transfer.
 MANUAL_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED, MemberStatus.WITHDRAWN, MemberStatus.DECEASED)
@@ -50,11 +58,17 @@ def match_employer(*, employer_name: str, organization: Organization) -> Employe
 
 
 def _current_membership_error() -> ValidationError:
-    return ValidationError({"id_number": ValidationError(
-        _("This person already holds a membership in another union organization; "
-          "ask for a membership transfer instead."),
-        code="already_member",
-    )})
+    return ValidationError(
+        {
+            "id_number": ValidationError(
+                _(
+                    "This person already holds a membership in another union organization; "
+                    "ask for a membership transfer instead."
+                ),
+                code="already_member",
+            )
+        }
+    )
 
 
 def _save_with_history(member: Member, *, by, reason: str) -> None:
@@ -93,8 +107,14 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     cleaned = clean_member_input({k: v for k, v in data.items() if k in EDITABLE_FIELDS + ("sex",)})
     joined_on, born = cleaned.get("joined_on"), cleaned.get("birth_date", member.birth_date)
     if joined_on and born and joined_on < born:
-        raise ValidationError({"joined_on": ValidationError(
-            _("The joining date lies before the birth date in the ID number."), code="joined_before_birth")})
+        raise ValidationError(
+            {
+                "joined_on": ValidationError(
+                    _("The joining date lies before the birth date in the ID number."),
+                    code="joined_before_birth",
+                )
+            }
+        )
     for field, value in cleaned.items():
         setattr(member, field, value)
     if "employer_name" in cleaned:
@@ -132,7 +152,9 @@ def change_status(*, member: Member, status: str, on: datetime.date, reason: str
 
 
 @transaction.atomic
-def request_transfer(*, member: Member, to_organization: Organization, requested_by, reason: str, side: str) -> Transfer:
+def request_transfer(
+    *, member: Member, to_organization: Organization, requested_by, reason: str, side: str
+) -> Transfer:
     """Ask to move a current membership to another union. The sending side asks for a
     member of its scope; the receiving side for a union of its scope (it found the person
     through their full ID number or a roster conflict). One pending transfer per member."""
@@ -238,13 +260,17 @@ def reject_transfer(*, transfer: Transfer, by, note: str) -> Transfer:
 def cancel_transfer(*, transfer: Transfer, by) -> Transfer:
     """Withdraw one's own side's pending request (sending side: scope covers the sending
     union; receiving side: scope covers the receiving union)."""
-    transfer = Transfer.objects.select_for_update().select_related("from_organization", "to_organization").get(
-        pk=transfer.pk
+    transfer = (
+        Transfer.objects.select_for_update()
+        .select_related("from_organization", "to_organization")
+        .get(pk=transfer.pk)
     )
     if transfer.status != Transfer.Status.PENDING:
         raise ValidationError(_("This transfer has already been decided."))
     side_org = (
-        transfer.from_organization if transfer.initiated_by_side == Transfer.Side.SENDING else transfer.to_organization
+        transfer.from_organization
+        if transfer.initiated_by_side == Transfer.Side.SENDING
+        else transfer.to_organization
     )
     _require(by, "members.transfer")
     _require_scope(by, side_org)
@@ -253,4 +279,3 @@ def cancel_transfer(*, transfer: Transfer, by) -> Transfer:
     transfer.decided_at = timezone.now()
     transfer.save()
     return transfer
-

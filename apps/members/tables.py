@@ -9,19 +9,33 @@ from .models import Member
 
 
 class MemberTable(tables.Table):
-    name = tables.LinkColumn("members:detail", args=[tables.A("pk")], verbose_name=_("name"), order_by=("name", "id"))
+    name = tables.LinkColumn(
+        "members:detail", args=[tables.A("pk")], verbose_name=_("name"), order_by=("name", "id")
+    )
     id_number = tables.Column(verbose_name=_("resident ID number"), orderable=False)
     sex = tables.Column(verbose_name=_("sex"), orderable=False)
     birth_date = tables.Column(verbose_name=_("year of birth"), order_by=("birth_date", "id"))
     phone = tables.Column(verbose_name=_("mobile phone"), orderable=False)
-    organization = tables.Column(verbose_name=_("union organization"), accessor="organization__name", orderable=False)
+    organization = tables.Column(
+        verbose_name=_("union organization"), accessor="organization__name", orderable=False
+    )
     worker_category = tables.Column(verbose_name=_("worker category"), orderable=False)
     joined_on = tables.DateColumn(verbose_name=_("joined on"), format="Y-m-d", order_by=("joined_on", "id"))
     status = tables.Column(verbose_name=_("status"), orderable=False)
 
     class Meta:
         model = Member
-        fields = ("name", "id_number", "sex", "birth_date", "phone", "organization", "worker_category", "joined_on", "status")
+        fields = (
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "phone",
+            "organization",
+            "worker_category",
+            "joined_on",
+            "status",
+        )
         attrs = {"class": "table table-sm table-hover align-middle", "id": "member-table"}
         empty_text = _("No members match.")
         order_by = ("-id",)
@@ -43,7 +57,9 @@ class AccessLogTable(tables.Table):
     actor = tables.Column(verbose_name=_("user"), accessor="actor__username", orderable=False)
     action = tables.Column(verbose_name=_("action"), orderable=False)
     subject_label = tables.Column(verbose_name=_("record"), orderable=False)
-    organization = tables.Column(verbose_name=_("union organization"), accessor="organization__name", orderable=False)
+    organization = tables.Column(
+        verbose_name=_("union organization"), accessor="organization__name", orderable=False
+    )
     detail = tables.Column(verbose_name=_("detail"), orderable=False)
 
     class Meta:

@@ -7,7 +7,11 @@ from apps.core.tasks import TransactionAwareTask
 
 
 @shared_task(
-    base=TransactionAwareTask, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+    base=TransactionAwareTask,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
 )
 def build_member_export_task(*, export_id: int) -> str:
     # acks_late: writing the file is idempotent, so a worker lost halfway is simply redone.

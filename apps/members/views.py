@@ -46,14 +46,18 @@ def member_list(request):
     table = MemberTable(member_filter.qs)
     # LazyPaginator: one LIMIT query per page, no COUNT(*) over the scope on every view.
     RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": PER_PAGE}).configure(table)
-    return render(request, "members/member_list.html", {
-        "filter": member_filter,
-        "table": table,
-        "query": request.GET.urlencode(),
-        "can_edit": request.user.has_capability("members.edit"),
-        "can_export": request.user.has_capability("members.export"),
-        "can_reveal": request.user.has_capability("members.reveal"),
-    })
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filter": member_filter,
+            "table": table,
+            "query": request.GET.urlencode(),
+            "can_edit": request.user.has_capability("members.edit"),
+            "can_export": request.user.has_capability("members.export"),
+            "can_reveal": request.user.has_capability("members.reveal"),
+        },
+    )
 
 
 @login_required
@@ -84,18 +88,22 @@ def member_count(request):
 def member_detail(request, pk: int):
     member = selectors.member_detail(actor=request.user, pk=pk)
     user = request.user
-    return render(request, "members/member_detail.html", {
-        "member": member,
-        "masked_id": mask_id_number(member.id_number),
-        "masked_phone": mask_phone(member.phone),
-        "birth_year": birth_year(member.birth_date),
-        "history": selectors.member_history(member=member),
-        "transfers": list(selectors.member_transfers(member=member)),
-        "other_memberships": list(selectors.other_memberships(actor=user, member=member)),
-        "can_edit": user.has_capability("members.edit") and member.is_current,
-        "can_transfer": user.has_capability("members.transfer") and member.is_current,
-        "can_reveal": user.has_capability("members.reveal"),
-    })
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "masked_id": mask_id_number(member.id_number),
+            "masked_phone": mask_phone(member.phone),
+            "birth_year": birth_year(member.birth_date),
+            "history": selectors.member_history(member=member),
+            "transfers": list(selectors.member_transfers(member=member)),
+            "other_memberships": list(selectors.other_memberships(actor=user, member=member)),
+            "can_edit": user.has_capability("members.edit") and member.is_current,
+            "can_transfer": user.has_capability("members.transfer") and member.is_current,
+            "can_reveal": user.has_capability("members.reveal"),
+        },
+    )
 
 
 @login_required
@@ -152,7 +160,11 @@ def member_edit(request, pk: int):
     if not member.is_current:
         raise PermissionDenied
     form = MemberForm(
-        request.POST or None, actor=request.user, with_organization=False, member=member, initial=_initial(member)
+        request.POST or None,
+        actor=request.user,
+        with_organization=False,
+        member=member,
+        initial=_initial(member),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +174,9 @@ def member_edit(request, pk: int):
         else:
             messages.success(request, _("The member was saved."))
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/member_form.html", {"form": form, "member": member, "title": _("Edit member")})
+    return render(
+        request, "members/member_form.html", {"form": form, "member": member, "title": _("Edit member")}
+    )
 
 
 @login_required
@@ -269,8 +283,12 @@ def organization_member_counts(request, org_pk: int):
     organization = get_visible_or_404(Organization.objects.all(), request.user, via="", pk=org_pk)
     children = list(visible_organizations(request.user).filter(parent=organization).order_by("name")[:100])
     counts = selectors.members_count_by_organization(actor=request.user, orgs=[organization, *children])
-    return render(request, "members/_org_member_counts_body.html", {
-        "organization": organization,
-        "total": counts.get(organization.pk, {"members": 0, "new_employment": 0}),
-        "children": [(child, counts.get(child.pk)) for child in children],
-    })
+    return render(
+        request,
+        "members/_org_member_counts_body.html",
+        {
+            "organization": organization,
+            "total": counts.get(organization.pk, {"members": 0, "new_employment": 0}),
+            "children": [(child, counts.get(child.pk)) for child in children],
+        },
+    )

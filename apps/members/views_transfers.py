@@ -25,18 +25,25 @@ def transfer_list(request):
     status = request.GET.get("status", Transfer.Status.PENDING)
     if status not in Transfer.Status.values:
         status = ""
-    transfers = list(selectors.transfer_list(actor=request.user, direction=direction, status=status)[:TRANSFERS_SHOWN])
+    transfers = list(
+        selectors.transfer_list(actor=request.user, direction=direction, status=status)[:TRANSFERS_SHOWN]
+    )
     rows = [
-        (t, mask_id_number(t.member.id_number), services.can_decide_transfer(request.user, t)) for t in transfers
+        (t, mask_id_number(t.member.id_number), services.can_decide_transfer(request.user, t))
+        for t in transfers
     ]
-    return render(request, "members/transfer_list.html", {
-        "rows": rows,
-        "direction": direction,
-        "status": status,
-        "statuses": Transfer.Status.choices,
-        "limit": TRANSFERS_SHOWN,
-        "can_request": request.user.has_capability("members.transfer"),
-    })
+    return render(
+        request,
+        "members/transfer_list.html",
+        {
+            "rows": rows,
+            "direction": direction,
+            "status": status,
+            "statuses": Transfer.Status.choices,
+            "limit": TRANSFERS_SHOWN,
+            "can_request": request.user.has_capability("members.transfer"),
+        },
+    )
 
 
 @login_required

@@ -4,7 +4,11 @@ import pytest
 from django.urls import reverse
 
 from apps.members.models import Member
-from apps.members.selectors import members_count_by_county, members_count_by_organization, new_employment_count
+from apps.members.selectors import (
+    members_count_by_county,
+    members_count_by_organization,
+    new_employment_count,
+)
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +27,21 @@ def test_counts_cover_each_subtree_in_one_query(tree, city_staff, members, djang
     orgs = [tree.city, tree.county_a, tree.township_a1, tree.union_a1a, tree.union_a1b, tree.union_b1]
     with django_assert_num_queries(1):
         counts = members_count_by_organization(actor=city_staff, orgs=orgs)
-    assert {o.code: counts[o.pk]["members"] for o in orgs} == {"C": 7, "CA": 5, "CA1": 5, "CA1a": 4, "CA1b": 1, "CB1": 2}
+    assert {o.code: counts[o.pk]["members"] for o in orgs} == {
+        "C": 7,
+        "CA": 5,
+        "CA1": 5,
+        "CA1a": 4,
+        "CA1b": 1,
+        "CB1": 2,
+    }
     assert counts[tree.county_a.pk]["new_employment"] == 2
 
 
 def test_counts_leave_out_organizations_outside_scope(tree, branch_officer, members):
-    counts = members_count_by_organization(actor=branch_officer, orgs=[tree.union_a1a, tree.union_a1b, tree.city])
+    counts = members_count_by_organization(
+        actor=branch_officer, orgs=[tree.union_a1a, tree.union_a1b, tree.city]
+    )
     assert counts == {tree.union_a1a.pk: {"members": 4, "new_employment": 1}}
 
 

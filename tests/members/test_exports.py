@@ -14,10 +14,25 @@ from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-_FIELD_OF_HEADER = dict(zip(ROSTER_HEADERS, (
-    "name", "id_number", "sex", "phone", "ethnicity", "political_status", "education",
-    "employer_name", "joined_on", "worker_category", "card_number",
-), strict=True))
+_FIELD_OF_HEADER = dict(
+    zip(
+        ROSTER_HEADERS,
+        (
+            "name",
+            "id_number",
+            "sex",
+            "phone",
+            "ethnicity",
+            "political_status",
+            "education",
+            "employer_name",
+            "joined_on",
+            "worker_category",
+            "card_number",
+        ),
+        strict=True,
+    )
+)
 
 
 def _sheet(response):
@@ -47,10 +62,16 @@ def test_export_follows_the_list_filters(tree, county_staff, login):
 
 def test_unmasked_export_is_written_to_the_access_log(tree, branch_officer, login):
     own = MemberFactory(organization=tree.union_a1a)
-    _, rows = _sheet(login(branch_officer).get(reverse("members:export"), {"unmasked": "1", "q": own.id_number[-6:]}))
+    _, rows = _sheet(
+        login(branch_officer).get(reverse("members:export"), {"unmasked": "1", "q": own.id_number[-6:]})
+    )
     assert rows[0][1] == own.id_number
     access = SensitiveAccess.objects.get()
-    assert (access.actor, access.action, access.organization) == (branch_officer, "export_unmasked", tree.union_a1a)
+    assert (access.actor, access.action, access.organization) == (
+        branch_officer,
+        "export_unmasked",
+        tree.union_a1a,
+    )
     assert own.id_number not in access.detail
 
 
@@ -63,11 +84,15 @@ def test_leader_may_export_masked_only(tree, leader, login):
 
 def test_cells_that_start_a_formula_are_neutralized(tree, branch_officer, login):
     # Written past the services (older data, or an import elsewhere): the export must still be safe.
-    MemberFactory(organization=tree.union_a1a, employer_name="=HYPERLINK(\"http://x\")", card_number="+1-2",
-                  ethnicity="@SUM(A1)")
+    MemberFactory(
+        organization=tree.union_a1a,
+        employer_name='=HYPERLINK("http://x")',
+        card_number="+1-2",
+        ethnicity="@SUM(A1)",
+    )
     _, rows = _sheet(login(branch_officer).get(reverse("members:export")))
     row = dict(zip(ROSTER_HEADERS, rows[0], strict=False))
-    assert row["工作单位"] == "'=HYPERLINK(\"http://x\")"
+    assert row["工作单位"] == '\'=HYPERLINK("http://x")'
     assert row["会员证号"] == "'+1-2"
     assert row["民族"] == "'@SUM(A1)"
 
@@ -75,9 +100,18 @@ def test_cells_that_start_a_formula_are_neutralized(tree, branch_officer, login)
 def test_unmasked_export_reads_back_to_the_same_member(tree, branch_officer, login):
     import datetime
 
-    member = MemberFactory(organization=tree.union_a1a, name="欧阳·娜娜", phone="13912345678", ethnicity="汉族",
-                           political_status="cpc_member", education="bachelor", employer_name="某某物流有限公司",
-                           joined_on=datetime.date(2019, 7, 1), worker_category="new_employment", card_number="HY0001")
+    member = MemberFactory(
+        organization=tree.union_a1a,
+        name="欧阳·娜娜",
+        phone="13912345678",
+        ethnicity="汉族",
+        political_status="cpc_member",
+        education="bachelor",
+        employer_name="某某物流有限公司",
+        joined_on=datetime.date(2019, 7, 1),
+        worker_category="new_employment",
+        card_number="HY0001",
+    )
     _, rows = _sheet(login(branch_officer).get(reverse("members:export"), {"unmasked": "1"}))
     raw = {_FIELD_OF_HEADER[h]: v for h, v in zip(ROSTER_HEADERS, rows[0], strict=False)}
     cleaned = clean_member_input(raw)
@@ -86,8 +120,9 @@ def test_unmasked_export_reads_back_to_the_same_member(tree, branch_officer, log
     assert Member.objects.count() == 1
 
 
-def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_changed(tree, branch_officer, login,
-                                                                                  settings, tmp_path):
+def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_changed(
+    tree, branch_officer, login, settings, tmp_path
+):
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -96,15 +131,27 @@ def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_change
     from apps.core.models import ImportJob, ImportRow
 
     settings.MEDIA_ROOT = tmp_path
-    MemberFactory(organization=tree.union_a1a, name="欧阳·娜娜", phone="13912345678", ethnicity="汉族",
-                  political_status="cpc_probationary", education="junior_college", employer_name="某某物流有限公司",
-                  joined_on=datetime.date(2019, 7, 1), worker_category="dispatched", card_number="HY0001")
+    MemberFactory(
+        organization=tree.union_a1a,
+        name="欧阳·娜娜",
+        phone="13912345678",
+        ethnicity="汉族",
+        political_status="cpc_probationary",
+        education="junior_college",
+        employer_name="某某物流有限公司",
+        joined_on=datetime.date(2019, 7, 1),
+        worker_category="dispatched",
+        card_number="HY0001",
+    )
     MemberFactory(organization=tree.union_a1a, name="王芳", phone="", joined_on=None)
     response = login(branch_officer).get(reverse("members:export"), {"unmasked": "1"})
     content = b"".join(response.streaming_content)
     job = create_import_job(
-        kind=ImportJob.Kind.ROSTER, organization=tree.union_a1a, uploaded_by=branch_officer,
-        uploaded_file=SimpleUploadedFile("export.xlsx", content), enqueue=False,
+        kind=ImportJob.Kind.ROSTER,
+        organization=tree.union_a1a,
+        uploaded_by=branch_officer,
+        uploaded_file=SimpleUploadedFile("export.xlsx", content),
+        enqueue=False,
     )
     job = run_validation(job_id=job.pk)
     outcomes = list(job.rows.values_list("outcome", flat=True))
@@ -112,7 +159,14 @@ def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_change
 
 
 def test_large_export_is_written_in_the_background_for_its_requester_only(
-    tree, branch_officer, county_staff, login, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+    tree,
+    branch_officer,
+    county_staff,
+    login,
+    settings,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     from apps.members import exports
     from apps.members.models import MemberExport

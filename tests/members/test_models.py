@@ -28,5 +28,9 @@ def test_database_refuses_a_second_pending_transfer_of_one_member(tree, branch_o
     TransferFactory(member=member, to_organization=tree.union_b1, requested_by=branch_officer)
     with pytest.raises(IntegrityError), transaction.atomic():
         TransferFactory(member=member, to_organization=tree.union_a1b, requested_by=branch_officer)
-    TransferFactory(member=member, to_organization=tree.union_a1b, requested_by=branch_officer,
-                    status=Transfer.Status.REJECTED)
+    TransferFactory(
+        member=member,
+        to_organization=tree.union_a1b,
+        requested_by=branch_officer,
+        status=Transfer.Status.REJECTED,
+    )

@@ -37,8 +37,13 @@ def test_every_page_renders_for_the_branch_officer(member, branch_officer, login
 
 def test_write_pages_answer_403_to_the_leader(member, leader, login):
     client = login(leader)
-    for name, args in [("create", []), ("edit", [member.pk]), ("status", [member.pk]),
-                       ("transfer_out", [member.pk]), ("transfer_in", [])]:
+    for name, args in [
+        ("create", []),
+        ("edit", [member.pk]),
+        ("status", [member.pk]),
+        ("transfer_out", [member.pk]),
+        ("transfer_in", []),
+    ]:
         assert client.get(reverse(f"members:{name}", args=args)).status_code == 403, name
     assert client.get(reverse("members:list")).status_code == 200
 
@@ -50,4 +55,6 @@ def test_pages_need_login(member, client):
 
 
 def test_sibling_officer_gets_404_on_org_counts_of_a_sibling(tree, sibling_officer, login):
-    assert login(sibling_officer).get(reverse("members:org_counts", args=[tree.union_a1a.pk])).status_code == 404
+    assert (
+        login(sibling_officer).get(reverse("members:org_counts", args=[tree.union_a1a.pk])).status_code == 404
+    )

@@ -31,8 +31,17 @@ def test_birth_date_next_to_a_masked_id_is_the_year_only():
 @pytest.mark.django_db
 def test_access_record_names_the_record_but_never_holds_the_value(tree, branch_officer):
     member = MemberFactory(organization=tree.union_a1a, name="钱八")
-    access = record_sensitive_access(actor=branch_officer, action=SensitiveAccess.Action.REVEAL, subject=member,
-                                     organization=member.organization, detail="id_number")
+    access = record_sensitive_access(
+        actor=branch_officer,
+        action=SensitiveAccess.Action.REVEAL,
+        subject=member,
+        organization=member.organization,
+        detail="id_number",
+    )
     access.refresh_from_db()
-    assert (access.subject_type, access.subject_id, access.subject_label) == ("members.member", member.pk, "钱八")
+    assert (access.subject_type, access.subject_id, access.subject_label) == (
+        "members.member",
+        member.pk,
+        "钱八",
+    )
     assert member.id_number not in f"{access.subject_label}{access.detail}"

@@ -11,15 +11,23 @@ pytestmark = pytest.mark.django_db
 
 
 def _data(**overrides):
-    data = {"name": "张三", "id_number": id_number_for(123456), "phone": "138 0013 8000", "joined_on": "2021年3月5日",
-            "political_status": "中共党员", "worker_category": "新就业形态劳动者"}
+    data = {
+        "name": "张三",
+        "id_number": id_number_for(123456),
+        "phone": "138 0013 8000",
+        "joined_on": "2021年3月5日",
+        "political_status": "中共党员",
+        "worker_category": "新就业形态劳动者",
+    }
     return data | overrides
 
 
 def test_create_member_normalizes_and_derives_sex_and_birth_date(tree, branch_officer):
     raw_id = id_number_for(123456)
     member = services.create_member(
-        actor=branch_officer, organization=tree.union_a1a, data=_data(id_number=" " + raw_id.lower() + "\u200b")
+        actor=branch_officer,
+        organization=tree.union_a1a,
+        data=_data(id_number=" " + raw_id.lower() + "\u200b"),
     )
     member.refresh_from_db()
     assert member.id_number == raw_id.upper()
@@ -35,7 +43,9 @@ def test_create_member_normalizes_and_derives_sex_and_birth_date(tree, branch_of
 def test_create_member_converts_an_old_15_digit_id(tree, branch_officer):
     eighteen = id_number_for(7)  # born 1970, so the 15-digit form exists
     fifteen = eighteen[:6] + eighteen[8:17]
-    member = services.create_member(actor=branch_officer, organization=tree.union_a1a, data=_data(id_number=fifteen))
+    member = services.create_member(
+        actor=branch_officer, organization=tree.union_a1a, data=_data(id_number=fifteen)
+    )
     assert member.id_number == eighteen
 
 
@@ -53,7 +63,9 @@ def test_create_member_converts_an_old_15_digit_id(tree, branch_officer):
 )
 def test_create_member_refuses_bad_input_and_writes_nothing(tree, branch_officer, field, value, code):
     with pytest.raises(ValidationError) as exc:
-        services.create_member(actor=branch_officer, organization=tree.union_a1a, data=_data(**{field: value}))
+        services.create_member(
+            actor=branch_officer, organization=tree.union_a1a, data=_data(**{field: value})
+        )
     assert [e.code for e in exc.value.error_dict[field]] == [code]
     assert not Member.objects.exists()
 
@@ -69,7 +81,9 @@ def test_create_member_refuses_sex_that_contradicts_the_id(tree, branch_officer)
 def test_create_member_refuses_a_person_who_is_a_member_elsewhere(tree, branch_officer):
     other = MemberFactory(organization=tree.union_b1)
     with pytest.raises(ValidationError) as exc:
-        services.create_member(actor=branch_officer, organization=tree.union_a1a, data=_data(id_number=other.id_number))
+        services.create_member(
+            actor=branch_officer, organization=tree.union_a1a, data=_data(id_number=other.id_number)
+        )
     assert exc.value.error_dict["id_number"][0].code == "already_member"
     assert Member.objects.count() == 1
 
@@ -105,15 +119,23 @@ def test_change_status_keeps_date_and_reason_in_history(tree, branch_officer):
 def test_change_status_cannot_set_transferred_out_nor_future_dates(tree, branch_officer):
     member = MemberFactory(organization=tree.union_a1a)
     with pytest.raises(ValidationError) as exc:
-        services.change_status(member=member, status="transferred_out", on=datetime.date(2099, 1, 1),
-                               reason="", by=branch_officer)
+        services.change_status(
+            member=member,
+            status="transferred_out",
+            on=datetime.date(2099, 1, 1),
+            reason="",
+            by=branch_officer,
+        )
     assert set(exc.value.error_dict) == {"status", "on", "reason"}
 
 
-def test_reactivating_a_withdrawn_membership_is_refused_when_the_person_is_a_member_elsewhere(tree, branch_officer):
+def test_reactivating_a_withdrawn_membership_is_refused_when_the_person_is_a_member_elsewhere(
+    tree, branch_officer
+):
     old = MemberFactory(organization=tree.union_a1a, status=Member.Status.WITHDRAWN)
     MemberFactory(organization=tree.union_b1, id_number=old.id_number)
     with pytest.raises(ValidationError) as exc:
-        services.change_status(member=old, status="active", on=datetime.date(2024, 1, 1), reason="重新入会",
-                               by=branch_officer)
+        services.change_status(
+            member=old, status="active", on=datetime.date(2024, 1, 1), reason="重新入会", by=branch_officer
+        )
     assert exc.value.error_dict["id_number"][0].code == "already_member"

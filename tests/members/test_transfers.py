@@ -18,7 +18,9 @@ def officer_b1(tree):
 
 
 def _request(member, to, by, side="sending"):
-    return services.request_transfer(member=member, to_organization=to, requested_by=by, reason="调动", side=side)
+    return services.request_transfer(
+        member=member, to_organization=to, requested_by=by, reason="调动", side=side
+    )
 
 
 def test_confirmed_transfer_moves_the_membership_and_shows_in_both_unions(tree, branch_officer, officer_b1):
@@ -43,8 +45,9 @@ def test_confirmed_transfer_moves_the_membership_and_shows_in_both_unions(tree, 
     assert list(transfer_list(actor=branch_officer, direction="incoming")) == []
 
 
-def test_only_the_receiving_side_or_a_clerk_above_it_confirms(tree, branch_officer, sibling_officer, officer_b1,
-                                                                county_staff, city_staff):
+def test_only_the_receiving_side_or_a_clerk_above_it_confirms(
+    tree, branch_officer, sibling_officer, officer_b1, county_staff, city_staff
+):
     member = MemberFactory(organization=tree.union_a1a)
     transfer = _request(member, tree.union_b1, branch_officer)
     for user in (branch_officer, sibling_officer, county_staff):  # county A does not cover union B1
@@ -101,16 +104,24 @@ def test_receiving_side_asks_through_full_id_and_name(tree, officer_b1, branch_o
     # the sending union sees it as outgoing, but cannot confirm it
     page = login(branch_officer).get(reverse("members:transfers"), {"direction": "outgoing"})
     assert "李雷" in page.content.decode() and member.id_number not in page.content.decode()
-    assert login(branch_officer).post(reverse("members:transfer_confirm", args=[transfer.pk])).status_code == 403
+    assert (
+        login(branch_officer).post(reverse("members:transfer_confirm", args=[transfer.pk])).status_code == 403
+    )
 
 
-def test_transfer_pages_confirm_and_404_outside_both_sides(tree, branch_officer, sibling_officer, officer_b1, login):
+def test_transfer_pages_confirm_and_404_outside_both_sides(
+    tree, branch_officer, sibling_officer, officer_b1, login
+):
     member = MemberFactory(organization=tree.union_a1a, name="韩梅梅")
-    response = login(branch_officer).post(reverse("members:transfer_out", args=[member.pk]),
-                                          {"to_organization": "CB1", "reason": "工作调动"})
+    response = login(branch_officer).post(
+        reverse("members:transfer_out", args=[member.pk]), {"to_organization": "CB1", "reason": "工作调动"}
+    )
     assert response.status_code == 302
     transfer = Transfer.objects.get()
-    assert login(sibling_officer).post(reverse("members:transfer_confirm", args=[transfer.pk])).status_code == 404
+    assert (
+        login(sibling_officer).post(reverse("members:transfer_confirm", args=[transfer.pk])).status_code
+        == 404
+    )
     incoming = login(officer_b1).get(reverse("members:transfers"))
     assert "韩梅梅" in incoming.content.decode()
     response = login(officer_b1).post(reverse("members:transfer_confirm", args=[transfer.pk]))
@@ -125,14 +136,17 @@ def test_transfer_pages_confirm_and_404_outside_both_sides(tree, branch_officer,
 def test_requester_can_withdraw_a_pending_request(tree, branch_officer, login):
     member = MemberFactory(organization=tree.union_a1a)
     transfer = _request(member, tree.union_b1, branch_officer)
-    assert login(branch_officer).post(reverse("members:transfer_cancel", args=[transfer.pk])).status_code == 302
+    assert (
+        login(branch_officer).post(reverse("members:transfer_cancel", args=[transfer.pk])).status_code == 302
+    )
     transfer.refresh_from_db()
     assert transfer.status == "cancelled"
 
 
 @pytest.mark.parametrize("size", [3, 40])
-def test_transfer_list_query_count_does_not_grow(tree, branch_officer, officer_b1, login, size,
-                                                  django_assert_max_num_queries):
+def test_transfer_list_query_count_does_not_grow(
+    tree, branch_officer, officer_b1, login, size, django_assert_max_num_queries
+):
     for member in MemberFactory.create_batch(size, organization=tree.union_a1a):
         _request(member, tree.union_b1, branch_officer)
     client = login(officer_b1)

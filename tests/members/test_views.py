@@ -44,7 +44,9 @@ def test_sibling_member_is_not_findable_by_name_id_or_last_digits(tree, branch_o
     assert _names(client.get(reverse("members:list"), {"q": "小红"})) == {"王小红"}
     assert _names(client.get(reverse("members:list"), {"q": "王小红"})) == {"王小红"}
     find = reverse("members:find")
-    assert client.post(find, {"id_number": own.id_number.lower()}).url == reverse("members:detail", args=[own.pk])
+    assert client.post(find, {"id_number": own.id_number.lower()}).url == reverse(
+        "members:detail", args=[own.pk]
+    )
     assert client.post(find, {"id_number": sibling.id_number}).url == reverse("members:list")
 
 
@@ -67,8 +69,12 @@ def test_find_lists_every_visible_membership_row_of_a_person(tree, county_staff,
 def test_list_filters_status_category_sex_age_and_joined(tree, city_staff, login):
     import datetime
 
-    MemberFactory(organization=tree.union_a1a, name="在册", joined_on=datetime.date(2020, 1, 1),
-                  worker_category="new_employment")
+    MemberFactory(
+        organization=tree.union_a1a,
+        name="在册",
+        joined_on=datetime.date(2020, 1, 1),
+        worker_category="new_employment",
+    )
     MemberFactory(organization=tree.union_a1a, name="退会", status=Member.Status.WITHDRAWN)
     client = login(city_staff)
     assert _names(client.get(reverse("members:list"))) == {"在册"}
@@ -102,11 +108,13 @@ def test_list_does_not_count_the_whole_table(tree, city_staff, login, django_ass
         response = login(city_staff).get(reverse("members:list"))
     assert response.status_code == 200
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
-    assert 'page=2' in response.content.decode()
+    assert "page=2" in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [10, 300])
-def test_list_query_count_does_not_grow_with_members(tree, county_staff, login, django_assert_max_num_queries, size):
+def test_list_query_count_does_not_grow_with_members(
+    tree, county_staff, login, django_assert_max_num_queries, size
+):
     MemberFactory.create_batch(size, organization=tree.union_a1a)
     client = login(county_staff)
     # session, user, user's organization, subtree ids, one page of members, session save (3)
@@ -116,7 +124,9 @@ def test_list_query_count_does_not_grow_with_members(tree, county_staff, login, 
 
 
 @pytest.mark.parametrize("size", [10, 300])
-def test_detail_query_count_does_not_grow_with_history(tree, branch_officer, login, django_assert_max_num_queries, size):
+def test_detail_query_count_does_not_grow_with_history(
+    tree, branch_officer, login, django_assert_max_num_queries, size
+):
     from apps.members import services
 
     member = MemberFactory(organization=tree.union_a1a)
@@ -134,7 +144,9 @@ def test_branch_officer_gets_404_for_sibling_member(tree, branch_officer, login)
     client = login(branch_officer)
     for name in ("detail", "edit", "status", "transfer_out"):
         assert client.get(reverse(f"members:{name}", args=[sibling.pk])).status_code == 404, name
-    assert client.post(reverse("members:reveal", args=[sibling.pk]), {"field": "id_number"}).status_code == 404
+    assert (
+        client.post(reverse("members:reveal", args=[sibling.pk]), {"field": "id_number"}).status_code == 404
+    )
     assert not SensitiveAccess.objects.exists()
 
 
@@ -159,7 +171,11 @@ def test_detail_masks_and_reveal_is_audited(tree, branch_officer, login):
     assert response.status_code == 200 and member.id_number in response.content.decode()
     access = SensitiveAccess.objects.get()
     assert (access.actor, access.action, access.subject_id, access.organization) == (
-        branch_officer, "reveal", member.pk, tree.union_a1a)
+        branch_officer,
+        "reveal",
+        member.pk,
+        tree.union_a1a,
+    )
     assert member.id_number not in access.subject_label + access.detail
 
 
@@ -170,10 +186,16 @@ def test_reveal_needs_post(tree, branch_officer, login):
 
 def test_create_form_shows_validation_errors_and_writes_nothing(tree, branch_officer, login):
     client = login(branch_officer)
-    response = client.post(reverse("members:create"), {
-        "organization": "CA1a", "name": "=1+1", "id_number": "371302197001010010", "phone": "123",
-        "worker_category": "regular",
-    })
+    response = client.post(
+        reverse("members:create"),
+        {
+            "organization": "CA1a",
+            "name": "=1+1",
+            "id_number": "371302197001010010",
+            "phone": "123",
+            "worker_category": "regular",
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) >= {"name", "id_number", "phone"}
@@ -181,24 +203,42 @@ def test_create_form_shows_validation_errors_and_writes_nothing(tree, branch_off
 
 
 def test_create_form_refuses_a_union_outside_scope(tree, branch_officer, login):
-    response = login(branch_officer).post(reverse("members:create"), {
-        "organization": "CA1b", "name": "张三", "id_number": id_number_for(5), "worker_category": "regular",
-    })
+    response = login(branch_officer).post(
+        reverse("members:create"),
+        {
+            "organization": "CA1b",
+            "name": "张三",
+            "id_number": id_number_for(5),
+            "worker_category": "regular",
+        },
+    )
     assert "organization" in response.context["form"].errors
     assert not Member.objects.exists()
 
 
 def test_create_and_edit_through_the_forms(tree, branch_officer, login):
     client = login(branch_officer)
-    response = client.post(reverse("members:create"), {
-        "organization": "CA1a", "name": "张三", "id_number": id_number_for(5), "worker_category": "regular",
-        "joined_on": "2023/1/15",
-    })
+    response = client.post(
+        reverse("members:create"),
+        {
+            "organization": "CA1a",
+            "name": "张三",
+            "id_number": id_number_for(5),
+            "worker_category": "regular",
+            "joined_on": "2023/1/15",
+        },
+    )
     member = Member.objects.get()
     assert response.status_code == 302 and response.url == reverse("members:detail", args=[member.pk])
-    response = client.post(reverse("members:edit", args=[member.pk]), {
-        "name": "张三丰", "id_number": member.id_number, "worker_category": "migrant", "joined_on": "2023-01-15",
-    })
+    response = client.post(
+        reverse("members:edit", args=[member.pk]),
+        {
+            "name": "张三丰",
+            "id_number": member.id_number,
+            "worker_category": "migrant",
+            "joined_on": "2023-01-15",
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.name, member.worker_category) == ("张三丰", "migrant")
@@ -208,8 +248,10 @@ def test_create_and_edit_through_the_forms(tree, branch_officer, login):
 
 def test_status_form_changes_status(tree, branch_officer, login):
     member = MemberFactory(organization=tree.union_a1a)
-    response = login(branch_officer).post(reverse("members:status", args=[member.pk]), {
-        "status": "deceased", "on": "2024-02-03", "reason": "病故"})
+    response = login(branch_officer).post(
+        reverse("members:status", args=[member.pk]),
+        {"status": "deceased", "on": "2024-02-03", "reason": "病故"},
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.status == "deceased"
@@ -233,11 +275,21 @@ def test_edit_form_never_prints_the_full_numbers_and_empty_keeps_them(tree, bran
     html = client.get(reverse("members:edit", args=[member.pk])).content.decode()
     assert member.id_number not in html and "13812345678" not in html
     assert "**************" + member.id_number[-4:] in html and "138****5678" in html
-    response = client.post(reverse("members:edit", args=[member.pk]), {
-        "name": "孙九", "id_number": "", "phone": "", "worker_category": "regular", "joined_on": "1960-01-01"})
+    response = client.post(
+        reverse("members:edit", args=[member.pk]),
+        {
+            "name": "孙九",
+            "id_number": "",
+            "phone": "",
+            "worker_category": "regular",
+            "joined_on": "1960-01-01",
+        },
+    )
     assert "joined_on" in response.context["form"].errors  # before the birth date in the stored ID
-    response = client.post(reverse("members:edit", args=[member.pk]), {
-        "name": "孙久", "id_number": "", "phone": "", "worker_category": "regular"})
+    response = client.post(
+        reverse("members:edit", args=[member.pk]),
+        {"name": "孙久", "id_number": "", "phone": "", "worker_category": "regular"},
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.name, member.phone) == ("孙久", "13812345678")
