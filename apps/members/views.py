@@ -100,6 +100,9 @@ def member_detail(request, pk: int):
             "transfers": list(selectors.member_transfers(member=member)),
             "other_memberships": list(selectors.other_memberships(actor=user, member=member)),
             "can_edit": user.has_capability("members.edit") and member.is_current,
+            # a withdrawn member may rejoin; a transferred-out row is closed for good
+            "can_change_status": user.has_capability("members.edit")
+            and member.status != member.Status.TRANSFERRED_OUT,
             "can_transfer": user.has_capability("members.transfer") and member.is_current,
             "can_reveal": user.has_capability("members.reveal"),
         },
