@@ -3,22 +3,15 @@ of apps.core.imports (progress, preview, commit, error report)."""
 
 import tempfile
 
-from django import forms
-from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
 
 from apps.core.imports import views as job_views
-from apps.core.imports.selectors import visible_import_jobs
-from apps.core.imports.services import ImportRefused, create_import_job
 from apps.core.models import ImportJob
 from apps.core.permissions import CapabilityRequiredMixin
-from apps.core.scoping import get_visible_or_404, visible_organizations
-from apps.core.spreadsheets.reader import limit, size_limit_message
+from apps.core.scoping import visible_organizations
 from apps.core.spreadsheets.writer import SafeWorkbook
 
 from ..models import Organization
@@ -42,71 +35,14 @@ class EmployerImportMixin:
     ]
 
 
-class EmployerUploadForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        queryset=None,
-        to_field_name="code",
-        label=gettext_lazy("upload into"),
-        help_text=gettext_lazy(
-            "Your county/district; city staff may upload for the whole city (then every row "
-            "names its county/district)."
-        ),
-    )
-    file = forms.FileField(
-        label=gettext_lazy("ledger file"),
-        help_text=gettext_lazy("An .xlsx or .csv file (UTF-8 or GBK) laid out like the template."),
-    )
+class EmployerUploadView(EmployerImportMixin, job_views.ImportUploadView):
+    """Uploads go into a county/district federation (or the city for city staff): every row
+    must lie in it, so a county clerk cannot upload into another county."""
 
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > limit("IMPORT_MAX_FILE_BYTES"):
-            raise forms.ValidationError(size_limit_message())
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        return upload
-
-
-class EmployerUploadView(EmployerImportMixin, CapabilityRequiredMixin, FormView):
     template_name = "organizations/ledger/upload.html"
-    form_class = EmployerUploadForm
 
-    def get_form_kwargs(self):
-        organizations = (
-            visible_organizations(self.request.user).filter(kind__in=UPLOAD_KINDS).order_by("path")
-        )
-        return {**super().get_form_kwargs(), "organizations": organizations}
-
-    def get_initial(self):
-        return {"organization": getattr(self.request.user.organization, "code", None)}
-
-    def post(self, request, *args, **kwargs):
-        code = request.POST.get("organization")
-        if code:
-            # Another county does not exist for a county clerk: 404, as for any row outside scope.
-            get_visible_or_404(Organization.objects.all(), request.user, via="", code=code)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            job = create_import_job(
-                kind=self.kind,
-                organization=form.cleaned_data["organization"],
-                uploaded_by=self.request.user,
-                uploaded_file=form.cleaned_data["file"],
-            )
-        except ImportRefused as exc:
-            form.add_error("file", str(exc))
-            return self.form_invalid(form)
-        messages.info(self.request, _("The file was received and is being checked."))
-        return redirect("organizations:employer_import_detail", job.pk)
-
-    def get_context_data(self, **kwargs):
-        recent = visible_import_jobs(actor=self.request.user, kind=self.kind)[:20]
-        return super().get_context_data(recent=recent, **kwargs)
+    def organizations(self):
+        return visible_organizations(self.request.user).filter(kind__in=UPLOAD_KINDS).order_by("path")
 
 
 def write_employer_template(target) -> None:
