@@ -43,6 +43,8 @@ class OrganizationCreateForm(_Crispy, forms.Form):
             field.initial = parent.code
             field.widget = forms.HiddenInput()
             self.fields["kind"].choices = _kind_choices(allowed_child_kinds(parent))
+            if Organization.Kind.GRASSROOTS in allowed_child_kinds(parent):
+                self.fields["kind"].initial = Organization.Kind.GRASSROOTS  # what is added most often
         self._setup_helper(_("Create"))
 
 

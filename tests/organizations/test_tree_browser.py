@@ -8,14 +8,7 @@ from tests.organizations.factories import bulk_children
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def page(live_server, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's loop shares the test thread
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield browser.new_page()
-        browser.close()
+# `page` (shared headless Chromium, fresh context per test) comes from tests/browser/fixtures.py via conftest.
 
 
 def test_county_staff_opens_nodes_and_pages_children_without_reload(page, live_server, tree, county_staff, password):
