@@ -405,3 +405,18 @@ def test_county_staff_upload_into_a_union_of_their_county(tree, county_staff):
     job = commit_import(job=validate(tree.union_a1b, county_staff, xlsx_bytes(roster_rows(2))), actor=county_staff)
     assert job.summary["result"]["created"] == 2
     assert set(Member.objects.values_list("organization", flat=True)) == {tree.union_a1b.pk}
+
+
+def test_an_unexpected_failure_marks_the_job_failed_so_the_progress_bar_stops(tree, branch_officer, monkeypatch):
+    from apps.members.roster.importer import RosterImporter
+
+    def broken(self, rows):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(RosterImporter, "classify", broken)
+    job = create_import_job(kind=ImportJob.Kind.ROSTER, organization=tree.union_a1a, uploaded_by=branch_officer,
+                            uploaded_file=upload(xlsx_bytes(roster_rows(2))), enqueue=False)
+    with pytest.raises(RuntimeError):
+        run_validation(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.is_finished_validating and "internal error" in job.summary["error"]

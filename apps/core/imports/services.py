@@ -13,7 +13,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,6 +82,18 @@ def run_validation(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("organization").get(pk=job_id)
     if not claimed:
         return job
+    try:
+        return _validate(job)
+    except OperationalError:
+        raise  # the task retries with backoff; the job stays "validating" and restarts
+    except Exception:
+        logger.exception("validation of import job %s failed", job_id)
+        _finish(job, Status.FAILED, {"error": _("The file could not be checked because of an internal error; "
+                                                "it has been logged. Try again later.")})
+        raise
+
+
+def _validate(job: ImportJob) -> ImportJob:
     ImportRow.objects.filter(job=job).delete()
     importer = get_importer(job)
     try:
