@@ -86,8 +86,9 @@ class ImportUploadView(ImportJobMixin, FormView):
         return redirect(self.url("detail", job))
 
     def get_context_data(self, **kwargs):
-        recent = visible_import_jobs(actor=self.request.user, kind=self.kind)[:20]
-        return super().get_context_data(recent=recent, **kwargs)
+        recent = list(visible_import_jobs(actor=self.request.user, kind=self.kind)[:20])
+        recent_jobs = [(job, self.url("detail", job)) for job in recent]
+        return super().get_context_data(recent=recent, recent_jobs=recent_jobs, **kwargs)
 
 
 class ImportJobDetailView(ImportJobMixin, TemplateView):
