@@ -84,20 +84,26 @@ def _move_employers(*, source, target, by, reason) -> int:
     return len(moved)
 
 
-def _move_subtree(*, source: Organization, target: Organization) -> int:
-    """Re-parent source's children under target; one UPDATE rewrites every descendant's path."""
+def _move_subtree(*, source: Organization, target: Organization, by, reason: str) -> int:
+    """Re-parent source's children under target; one UPDATE rewrites every descendant's path,
+    then each moved node gets a history row (new parent/county, who, why)."""
     new_county = target.pk if target.kind == K.COUNTY_FEDERATION else target.county_id
     fk = BigIntegerField()
-    return (
-        Organization.objects.filter(path__startswith=source.path)
-        .exclude(pk=source.pk)
-        .update(
-            path=Concat(Value(target.path), Substr("path", len(source.path) + 1)),
-            depth=F("depth") - source.depth + target.depth,
-            parent=Case(When(parent=source.pk, then=Value(target.pk)), default=F("parent"), output_field=fk),
-            county=Value(new_county, output_field=fk),
-        )
+    subtree = Organization.objects.filter(path__startswith=source.path).exclude(pk=source.pk)
+    moved_ids = list(subtree.values_list("pk", flat=True))
+    subtree.update(
+        path=Concat(Value(target.path), Substr("path", len(source.path) + 1)),
+        depth=F("depth") - source.depth + target.depth,
+        parent=Case(When(parent=source.pk, then=Value(target.pk)), default=F("parent"), output_field=fk),
+        county=Value(new_county, output_field=fk),
     )
+    Organization.history.bulk_history_create(
+        list(Organization.objects.filter(pk__in=moved_ids)),
+        update=True,
+        default_user=by,
+        default_change_reason=reason,
+    )
+    return len(moved_ids)
 
 
 def _run_hooks(**kwargs) -> dict:
@@ -134,7 +140,7 @@ def merge_organization(*, source: Organization, target: Organization, by, reason
         raise ValidationError(_("The top organization cannot be merged."))
     employers_moved = _move_employers(source=source, target=target, by=by, reason=reason)
     children_moved = Organization.objects.filter(parent=source).count()
-    _move_subtree(source=source, target=target)
+    _move_subtree(source=source, target=target, by=by, reason=reason)
     extra = _run_hooks(source=source, target=target, by=by, reason=reason)
     _close(source, status=Organization.Status.MERGED, by=by, reason=reason)
     return OrganizationChange.objects.create(

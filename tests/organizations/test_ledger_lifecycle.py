@@ -34,6 +34,9 @@ def test_merge_moves_children_and_rewrites_the_whole_subtree(tree, city_staff):
     assert change.children_moved == 2 and change.by == city_staff and change.target == target_township
     record = tree.township_a1.history.first()
     assert record.history_change_reason == "区划调整" and record.history_user == city_staff
+    moved = tree.union_a1a.history.first()  # the moved nodes keep a record of the move too
+    assert moved.parent_id == target_township.pk and moved.county_id == tree.county_b.pk
+    assert moved.history_user == city_staff and moved.history_change_reason == "区划调整"
 
 
 def test_merge_moves_covered_employers_with_history(tree, city_staff):
