@@ -207,3 +207,19 @@ def test_safe_workbook_writes_formulas_as_text_and_keeps_numbers_and_dates():
     assert rows.to_python() == [["'=HYPERLINK(\"http://x\")", "11010519491231002X", 5.0, datetime.date(2023, 1, 15)]]
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")  # no formula stored
+
+
+# --- bulk COPY --------------------------------------------------------------------------------
+
+
+def test_copy_rows_keeps_tabs_line_breaks_backslashes_and_nulls(db):
+    from django.db import connection
+
+    from apps.core.spreadsheets.bulk import copy_rows
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE h4_copy (n int, t text)")
+        values = [(1, "a\tb"), (2, "line\nbreak\r\n"), (3, "back\\slash \\N"), (4, None), (5, '{"k": "引号\\"x"}')]
+        assert copy_rows("h4_copy", ["n", "t"], values) == 5
+        cursor.execute("SELECT n, t FROM h4_copy ORDER BY n")
+        assert cursor.fetchall() == values
