@@ -63,3 +63,10 @@ def test_counts_partial_is_scoped(tree, branch_officer, members, login):
 def test_count_button_counts_the_filtered_scope(tree, branch_officer, members, login):
     response = login(branch_officer).get(reverse("members:count"))
     assert response.status_code == 200 and "4" in response.content.decode()
+
+
+def test_organization_page_loads_the_member_counts_panel(tree, branch_officer, members, login):
+    client = login(branch_officer)
+    page = client.get(reverse("organizations:detail", args=[tree.union_a1a.code])).content.decode()
+    assert 'id="org-member-counts"' in page
+    assert reverse("members:org_counts", args=[tree.union_a1a.pk]) in page
