@@ -118,34 +118,46 @@ def search_members(queryset: QuerySet, q: str) -> QuerySet:
     return queryset.order_by(ExpressionWrapper(F("id") + 0, output_field=BigIntegerField()).desc())
 
 
-# A subtree of at most this many organizations is also given to the planner as a list of
+# A subtree of at most this many organizations is given to the planner as a list of
 # ids: with "path LIKE" through a join it cannot tell a 150-member union from the city,
 # and walks the primary key backwards looking for the newest 25 of a small union.
 MAX_ORGANIZATION_IDS = 2000
 
 
-def _with_organization_ids(qs: QuerySet, path: str | None) -> QuerySet:
-    """The same rows, plus organization_id IN (...) for a small subtree (a planner hint)."""
-    if not path or path == "/":
-        return qs
-    ids = list(
-        Organization.objects.filter(path__startswith=path).values_list("id", flat=True)[
-            : MAX_ORGANIZATION_IDS + 1
-        ]
-    )
-    return qs.filter(organization_id__in=ids) if len(ids) <= MAX_ORGANIZATION_IDS else qs
+def _members_in_scope(actor, organization: Organization | None) -> QuerySet[Member]:
+    """Members of the actor's scope (narrowed to `organization`'s subtree when given).
+
+    A subtree of at most MAX_ORGANIZATION_IDS organizations becomes organization_id IN
+    (ids taken from visible_organizations, so still the actor's scope) with no path join:
+    with both, the planner misjudged the join (7 organizations instead of 751) and read
+    16k members to sort them (docs/PERFORMANCE.md: 195 ms → 8 ms). Larger scopes keep
+    scope_queryset's path condition.
+    """
+    path = organization.path if organization is not None else scope_root_path(actor)
+    if path is None:
+        return Member.objects.none()
+    if path not in ("", "/"):
+        ids = list(
+            visible_organizations(actor)
+            .filter(path__startswith=path)
+            .order_by()
+            .values_list("id", flat=True)[: MAX_ORGANIZATION_IDS + 1]
+        )
+        if len(ids) <= MAX_ORGANIZATION_IDS:
+            return Member.objects.filter(organization_id__in=ids)
+    qs = scope_queryset(Member.objects.all(), actor)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    return qs
 
 
 def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = None) -> QuerySet[Member]:
     """The members the actor may see, narrowed by `filters`, newest first, with what the
     list shows (union organization) joined in."""
-    qs = scope_queryset(Member.objects.all(), actor)
     f = filters
-    if f.organization is not None:
-        if not is_in_scope(actor, f.organization):
-            return qs.none()
-        qs = qs.filter(organization__path__startswith=f.organization.path)
-    qs = _with_organization_ids(qs, f.organization.path if f.organization else scope_root_path(actor))
+    if f.organization is not None and not is_in_scope(actor, f.organization):
+        return Member.objects.none()
+    qs = _members_in_scope(actor, f.organization)
     if f.status == STATUS_CURRENT:
         qs = qs.filter(status__in=CURRENT_STATUSES)
     elif f.status:
