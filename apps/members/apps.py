@@ -6,3 +6,11 @@ class MembersConfig(AppConfig):
     name = "apps.members"
     label = "members"
     verbose_name = _("members")
+
+    def ready(self):
+        from apps.organizations.lifecycle import MOVE_HOOKS
+
+        from .lifecycle import move_members_on_merge_or_dissolve
+
+        if move_members_on_merge_or_dissolve not in MOVE_HOOKS:
+            MOVE_HOOKS.append(move_members_on_merge_or_dissolve)

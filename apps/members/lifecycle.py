@@ -1,0 +1,42 @@
+"""What happens to the membership roll when a union is merged or dissolved.
+
+Registered in apps.organizations.lifecycle.MOVE_HOOKS by MembersConfig.ready(), so the
+organizations app stays ignorant of members while a merge still moves them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import CURRENT_STATUSES, Member, Transfer
+
+
+def move_members_on_merge_or_dissolve(*, source, target, by, reason) -> dict:
+    """Merge: current memberships (active/retained) and pending transfers move to `target`,
+    each member with a history row naming who and why; past memberships stay where they
+    were, as the merged union's record. Dissolve (`target` None): refused while the union
+    still holds current members or pending transfers — they must be transferred first,
+    never left in a union that no longer exists."""
+    current = Member.objects.filter(organization=source, status__in=CURRENT_STATUSES)
+    pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
+    if target is None:
+        count = current.count()
+        if count or pending.filter(from_organization=source).exists() or pending.filter(to_organization=source).exists():
+            raise ValidationError(
+                _(
+                    "%(count)d current members (or pending transfers) belong to this union; "
+                    "transfer them to another union first."
+                )
+                % {"count": count}
+            )
+        return {}
+    moved_ids = list(current.values_list("pk", flat=True))
+    Member.objects.filter(pk__in=moved_ids).update(organization=target)
+    Member.history.bulk_history_create(
+        list(Member.objects.filter(pk__in=moved_ids)),
+        update=True,
+        default_user=by,
+        default_change_reason=reason,
+    )
+    pending.filter(from_organization=source).update(from_organization=target)
+    pending.filter(to_organization=source).update(to_organization=target)
+    return {"members": len(moved_ids)}
