@@ -85,3 +85,23 @@ def _plain_http(settings):
 
 # Browser tests anywhere: `page` (a fresh Chromium context on a plain-HTTP live_server).
 from tests.browser.fixtures import browser, live_server, page  # noqa: E402,F401
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(request, settings):
+    """Tests read messages in English, the source language in code, so their asserts don't
+    depend on the zh_Hans catalogue's wording. A test that asks for `chinese_default`
+    (tests/core/test_translations.py, the browser journey) keeps the portal's zh-hans default."""
+    if "chinese_default" in request.fixturenames:
+        yield
+        return
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def chinese_default():
+    """Opt out of `_english_messages`: the interface language is the project's zh-hans default."""

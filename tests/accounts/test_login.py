@@ -8,7 +8,7 @@ from django.utils import timezone
 WRONG = "not-the-password-7431"
 
 
-def test_login_page_is_the_standard_form_in_chinese_by_default(client, db):
+def test_login_page_is_the_standard_form_in_chinese_by_default(client, db, chinese_default):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert response.context["form"].__class__.__name__ == "AuthenticationForm"

@@ -36,7 +36,7 @@ def _log_in(page, username):
     page.wait_for_url(re.compile(r"/$"))
 
 
-def test_demo_user_logs_in_sees_chinese_switches_to_english_and_browses_the_tree(page, demo):
+def test_demo_user_logs_in_sees_chinese_switches_to_english_and_browses_the_tree(page, demo, chinese_default):
     # 1. The login page speaks Chinese to a Chinese browser.
     page.goto("/accounts/login/")
     assert page.get_attribute("html", "lang") == "zh-hans"
@@ -50,10 +50,8 @@ def test_demo_user_logs_in_sees_chinese_switches_to_english_and_browses_the_tree
     assert page.locator("#nav-main").get_by_text(home, exact=True).is_visible()
     assert "临沂市总工会" in page.inner_text("#home-organization")
     welcome = _zh("Welcome")
-    # TODO(integrator): remove this `if` once the project's zh_Hans catalogue is compiled:
-    # until the translation pass, "Welcome" has no Chinese and only Django's own strings do.
-    if welcome != "Welcome":
-        assert welcome in page.inner_text("h1")
+    assert welcome == "欢迎"
+    assert welcome in page.inner_text("h1")
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     # 3. The language switcher in the navbar turns the page English.
