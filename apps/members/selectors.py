@@ -306,11 +306,14 @@ def members_count_by_organization(*, actor, orgs) -> dict[int, dict[str, int]]:
     return {o.pk: dict(wanted[o.path]) for o in orgs}
 
 
-def members_count_by_county(*, actor) -> list[dict]:
-    """Current and new-employment-form members per county/district in scope, one query:
-    [{"county_id", "county_name", "members", "new_employment"}], largest first."""
+def members_count_by_county(*, actor, county: Organization | None = None) -> list[dict]:
+    """Current and new-employment-form members per county/district in scope (or in one
+    county), one query: [{"county_id", "county_name", "members", "new_employment"}], largest first."""
+    current = scope_queryset(Member.objects.filter(status__in=CURRENT_STATUSES), actor)
+    if county is not None:
+        current = current.filter(organization__county=county)
     rows = (
-        scope_queryset(Member.objects.filter(status__in=CURRENT_STATUSES), actor)
+        current
         .values("organization__county_id", "organization__county__name")
         .annotate(
             members=Count("id"),

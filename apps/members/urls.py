@@ -24,5 +24,6 @@ urlpatterns: list = [
     path("transfers/<int:pk>/cancel/", views_transfers.transfer_cancel, name="transfer_cancel"),
     path("access-log/", views.access_log, name="access_log"),
     path("organization-counts/<int:org_pk>/", views.organization_member_counts, name="org_counts"),
+    path("county-counts/", views.county_member_counts, name="county_counts"),
 ]
 urlpatterns += roster_urlpatterns

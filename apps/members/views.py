@@ -295,3 +295,19 @@ def organization_member_counts(request, org_pk: int):
             "children": [(child, counts.get(child.pk)) for child in children],
         },
     )
+
+
+@login_required
+@require_GET
+def county_member_counts(request):
+    """Members and new-employment-form members per county (htmx partial beside the
+    establishment-rate and new-sector pages, issue 4 item 8); ?county=CODE narrows it."""
+    county = None
+    if code := request.GET.get("county"):
+        county = get_visible_or_404(Organization.objects.all(), request.user, via="", code=code)
+    rows = selectors.members_count_by_county(actor=request.user, county=county)
+    total = {
+        "members": sum(r["members"] for r in rows),
+        "new_employment": sum(r["new_employment"] for r in rows),
+    }
+    return render(request, "members/_county_member_counts_body.html", {"rows": rows, "total": total})

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apps.members.models import Member
+from apps.organizations.models import Organization
 from apps.members.selectors import (
     members_count_by_county,
     members_count_by_organization,
@@ -70,3 +71,49 @@ def test_organization_page_loads_the_member_counts_panel(tree, branch_officer, m
     page = client.get(reverse("organizations:detail", args=[tree.union_a1a.code])).content.decode()
     assert 'id="org-member-counts"' in page
     assert reverse("members:org_counts", args=[tree.union_a1a.pk]) in page
+
+
+def _plain_sql_county_counts(path_prefix: str) -> dict[str, tuple[int, int]]:
+    """The same figures straight from SQL, for reconciliation."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.code, count(*), count(*) FILTER (WHERE m.worker_category = 'new_employment')
+            FROM members_member m
+            JOIN organizations_organization o ON o.id = m.organization_id
+            JOIN organizations_organization c ON c.id = o.county_id
+            WHERE m.status IN ('active', 'retained') AND o.path LIKE %s
+            GROUP BY c.code
+            """,
+            [path_prefix + "%"],
+        )
+        return {code: (members, new) for code, members, new in cursor.fetchall()}
+
+
+@pytest.mark.parametrize("user_fixture", ["city_staff", "county_staff", "branch_officer"])
+def test_county_panel_equals_plain_sql_for_each_scope(client, tree, members, request, user_fixture):
+    user = request.getfixturevalue(user_fixture)
+    client.force_login(user)
+    response = client.get(reverse("members:county_counts"))
+    assert response.status_code == 200
+    expected = _plain_sql_county_counts(user.organization.path)
+    rows = {r["county_name"]: (r["members"], r["new_employment"]) for r in response.context["rows"]}
+    names = dict(Organization.objects.filter(code__in=expected).values_list("code", "name"))
+    assert rows == {names[code]: figures for code, figures in expected.items()}
+    assert response.context["total"]["members"] == sum(m for m, _ in expected.values())
+
+
+def test_county_panel_for_a_county_outside_scope_is_404(client, tree, members, county_staff):
+    client.force_login(county_staff)
+    assert client.get(reverse("members:county_counts"), {"county": tree.county_b.code}).status_code == 404
+    response = client.get(reverse("members:county_counts"), {"county": tree.county_a.code})
+    assert response.context["total"] == {"members": 5, "new_employment": 2}
+
+
+def test_rate_and_new_sector_pages_load_the_county_member_panel(client, tree, city_staff):
+    client.force_login(city_staff)
+    for name in ("organizations:rate", "organizations:new_sector"):
+        body = client.get(reverse(name)).content.decode()
+        assert reverse("members:county_counts") in body
