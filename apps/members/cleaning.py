@@ -79,9 +79,14 @@ def _choice_lookup(choices: type, language: str | None) -> dict[str, str]:
     for value, label in choices.choices:
         table[value.casefold()] = value
         table[str(label).casefold()] = value
-        for word in CHOICE_WORDS[choices][value]:
-            table[word] = value
-    return table
+    return table | _word_lookup(choices)  # the Chinese words win, in every language
+
+
+@functools.lru_cache(maxsize=16)
+def _word_lookup(choices: type) -> dict[str, str]:
+    """The Chinese words → stored value; the same in every language, so a cell holding one
+    is parsed without asking for the active language (100,000 times per upload)."""
+    return {word: value for value, words in CHOICE_WORDS[choices].items() for word in words}
 
 
 def parse_choice(choices: type, raw) -> str:
@@ -89,6 +94,9 @@ def parse_choice(choices: type, raw) -> str:
     text = clean_text(raw)
     if not text:
         return ""
+    value = _word_lookup(choices).get(text)
+    if value:
+        return value
     lookup = _choice_lookup(choices, get_language())
     value = lookup.get(text) or lookup.get(text.casefold())
     if value:

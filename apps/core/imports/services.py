@@ -154,11 +154,12 @@ def _stage_chunk(job, importer, chunk: list[StagedRow], counts: dict, *, checked
     ImportJob.objects.filter(pk=job.pk).update(rows_checked=checked)
 
 
-_encoder = DjangoJSONEncoder()
+# One encoder for every staged row (json.dumps would build a new one per call).
+_encode = json.JSONEncoder(default=DjangoJSONEncoder().default, ensure_ascii=False).encode
 
 
 def _json(value) -> str:
-    return json.dumps(value, default=_encoder.default, ensure_ascii=False)
+    return _encode(value)
 
 
 def _finish(job: ImportJob, status: str, summary: dict) -> ImportJob:
