@@ -56,6 +56,8 @@ _DECIMAL = re.compile(r"^\d+\.\d*$")
 
 
 def _is_number(value) -> bool:
+    if type(value) is str:  # the common case, answered without the isinstance checks
+        return False
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 

@@ -159,18 +159,50 @@ def _clean_one(field: str, raw):
     return text
 
 
-def clean_member_input(raw: dict) -> dict:
+# Fields whose cleaning depends on the cell alone (and the language, fixed during one
+# upload): a roster repeats their values, so an upload cleans each distinct cell once.
+_CACHEABLE = frozenset({"sex", "ethnicity", "political_status", "education", "employer_name",
+                        "worker_category", "joined_on"})
+CACHE_LIMIT = 20_000  # distinct cells kept per upload; memory stays bounded
+
+
+def _clean_cached(field: str, value: str, cache: dict):
+    key = (field, value)
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    if field == "joined_on":  # parse once; "not in the future" is checked on every row
+        cleaned = parse_date(value) if clean_text(value) else None
+    else:
+        cleaned = _clean_one(field, value)
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = cleaned  # only values that passed; a bad cell raises again every time
+    return cleaned
+
+
+def clean_member_input(raw: dict, *, cache: dict | None = None) -> dict:
     """The stored values of a member's fields from raw input, with sex and birth date
     derived from the ID number. A given sex must agree with the ID; the joining date may
     not lie in the future nor before the birth date. Raises ValidationError({field: [...]})
-    listing every bad field; fields absent from `raw` are left out of the result."""
+    listing every bad field; fields absent from `raw` are left out of the result.
+
+    `cache` (an empty dict kept for one upload, one language) remembers the cleaned value
+    of repeated cells; the rules applied are the same."""
     cleaned: dict = {}
     errors: dict[str, list] = {}
     for field in INPUT_FIELDS:
         if field not in raw:
             continue
         try:
-            cleaned[field] = _clean_one(field, raw[field])
+            value = raw[field]
+            if cache is None or type(value) is not str or field not in _CACHEABLE:
+                cleaned[field] = _clean_one(field, value)
+            else:
+                value = cleaned[field] = _clean_cached(field, value, cache)
+                if field == "joined_on" and value is not None:
+                    validate_not_future(value)
         except ValidationError as exc:
             errors[field] = exc.error_list
     id_number = cleaned.get("id_number")

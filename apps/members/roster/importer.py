@@ -58,6 +58,7 @@ class RosterImporter(BaseImporter):
         super().__init__(job=job)
         self._employers: dict[str, int | None] = {}
         self._choices: dict = {}
+        self._cells: dict = {}  # clean_member_input's cache of repeated cells, this upload only
 
     # --- validation ----------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ class RosterImporter(BaseImporter):
                 else:
                     choices[field] = result
         try:
-            row.data = clean_member_input(values)
+            row.data = clean_member_input(values, cache=self._cells)
         except ValidationError as exc:
             errors.update(exc.message_dict)
         if errors:
