@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 # Order matters: later steps read what earlier ones made.
 DEMO_STEPS = [
@@ -46,3 +47,10 @@ class Command(BaseCommand):
             import_module(module_name).seed(ctx)
             step = module_name.removeprefix("apps.").removesuffix(".demo")
             self.stdout.write(f"  {step}: {time.monotonic() - started:.1f}s")
+        # Bulk loads leave the planner without statistics until autovacuum gets to them
+        # (never, where it is off): with none, "path LIKE '/3713/%'" was estimated at 7
+        # organizations instead of 10,971 and a city user's age filter took 7 s, not 18 ms.
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(f"  planner statistics (ANALYZE): {time.monotonic() - started:.1f}s")
