@@ -5,7 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from apps.core.privacy import mask_id_number, mask_phone
 from apps.organizations.models import Organization
@@ -46,7 +46,7 @@ def _resolve_org(form, field: str):
 class MemberForm(forms.Form):
     """Create (with the union) or edit a member; errors come from clean_member_input."""
 
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
     id_number = forms.CharField(label=_("resident ID number"), max_length=40)
     sex = forms.ChoiceField(
         label=_("sex"),
@@ -147,7 +147,7 @@ class TransferInForm(forms.Form):
     """The receiving side: ask for a person who is a current member elsewhere."""
 
     id_number = forms.CharField(label=_("resident ID number"), max_length=40)
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
     to_organization = OrganizationCodeField(label=_("receiving union organization code"))
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 

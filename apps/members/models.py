@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.validators import validate_phone, validate_resident_id
@@ -72,7 +72,7 @@ class Member(models.Model):
 
     Status = MemberStatus
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     # Normalized by apps.core.validators.normalize_resident_id: 18 characters, upper-case X.
     id_number = models.CharField(_("resident ID number"), max_length=18, validators=[validate_resident_id])
     # Both derived from id_number by the services; kept as columns to filter and sort on.

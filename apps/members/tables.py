@@ -1,7 +1,7 @@
 """The member list table: masked identifiers, birth year only, sortable on indexed columns."""
 
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from apps.core.privacy import birth_year, mask_id_number, mask_phone
 
@@ -10,7 +10,7 @@ from .models import Member
 
 class MemberTable(tables.Table):
     name = tables.LinkColumn(
-        "members:detail", args=[tables.A("pk")], verbose_name=_("name"), order_by=("name", "id")
+        "members:detail", args=[tables.A("pk")], verbose_name=pgettext_lazy("person", "name"), order_by=("name", "id")
     )
     id_number = tables.Column(verbose_name=_("resident ID number"), orderable=False)
     sex = tables.Column(verbose_name=_("sex"), orderable=False)

@@ -4,7 +4,7 @@ apps.core.imports (progress, preview, commit, error report)."""
 import tempfile
 
 from django.http import FileResponse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from apps.core.imports import views as job_views
@@ -19,7 +19,7 @@ class RosterMixin:
     capability = "members.upload"
     url_prefix = "members:roster_"
     preview_columns = [
-        ("name", gettext_lazy("name")),
+        ("name", pgettext_lazy("person", "name")),
         ("id_number", gettext_lazy("resident ID number")),
         ("sex", gettext_lazy("sex")),
         ("phone", gettext_lazy("mobile phone")),

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 __all__ = [
@@ -206,7 +206,7 @@ class WorkInstructor(models.Model):
         ACTIVE = "active", _("active")
         ENDED = "ended", _("ended")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
     sent_by = models.ForeignKey(
         "organizations.Organization",

@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from .models import DemonstrationSite, Employer, WorkInstructor
 
@@ -33,7 +33,7 @@ class EmployerTable(tables.Table):
 
 
 class InstructorTable(tables.Table):
-    name = tables.LinkColumn("organizations:instructor_detail", args=[tables.A("pk")], verbose_name=_("name"))
+    name = tables.LinkColumn("organizations:instructor_detail", args=[tables.A("pk")], verbose_name=pgettext_lazy("person", "name"))
     employer_count = tables.Column(verbose_name=_("assigned organizations"))
 
     class Meta:
