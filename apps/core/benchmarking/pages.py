@@ -44,6 +44,13 @@ PAGES = [
     Page("member_search_id", "member search, exact ID number (POST find)", ("members:find",),
          params=lambda s, a: {"id_number": s.id_number}, targets_ms=MEMBER_TARGET_MS, method="post",
          ok_status=(302,)),
+    # One year of birth and a five-day joining window: narrow filters the planner must not
+    # answer with a per-organization loop (that took 7 s without statistics).
+    Page("member_list_age", "member list, age 64", MEMBER_LIST,
+         params=lambda s, a: {"age_min": 64, "age_max": 64}, targets_ms=MEMBER_TARGET_MS),
+    Page("member_list_joined", "member list, joined within 5 days", MEMBER_LIST,
+         params=lambda s, a: {"joined_from": "2023-03-01", "joined_to": "2023-03-05"},
+         targets_ms=MEMBER_TARGET_MS),
     Page("member_search_id_suffix", "member search, last 6 of the ID", MEMBER_LIST,
          params=lambda s, a: {"q": s.id_number[-6:]}, targets_ms=MEMBER_TARGET_MS),
     Page("member_search_name", "member search, name fragment (2 characters)", MEMBER_LIST,
