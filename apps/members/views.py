@@ -20,6 +20,7 @@ from apps.core.permissions import capability_required, require_capability
 from apps.core.privacy import birth_year, mask_id_number, mask_phone, record_sensitive_access
 from apps.core.scoping import get_visible_or_404, visible_organizations
 from apps.organizations.models import Organization
+from apps.organizations.selectors import get_organization
 
 from . import selectors, services
 from .exports import export_response, fits_in_request, request_member_export
@@ -304,7 +305,7 @@ def county_member_counts(request):
     establishment-rate and new-sector pages, issue 4 item 8); ?county=CODE narrows it."""
     county = None
     if code := request.GET.get("county"):
-        county = get_visible_or_404(Organization.objects.all(), request.user, via="", code=code)
+        county = get_organization(actor=request.user, code=code)
     rows = selectors.members_count_by_county(actor=request.user, county=county)
     total = {
         "members": sum(r["members"] for r in rows),

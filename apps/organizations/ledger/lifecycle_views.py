@@ -8,17 +8,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from apps.core.permissions import capability_required
-from apps.core.scoping import get_visible_or_404
 
 from ..lifecycle import dissolve_organization, merge_organization
 from ..models import Organization
+from ..selectors import get_organization
 from . import selectors
 from .forms import OrganizationChangeForm
 from .views import _form_errors_from
 
 
 def _organization(request, code) -> Organization:
-    return get_visible_or_404(Organization.objects.select_related("parent"), request.user, via="", code=code)
+    return get_organization(actor=request.user, code=code)
 
 
 def _organization_page(org: Organization) -> str:
