@@ -5,6 +5,7 @@ organizations app stays ignorant of members while a merge still moves them.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import CURRENT_STATUSES, Member, Transfer
@@ -20,7 +21,7 @@ def move_members_on_merge_or_dissolve(*, source, target, by, reason) -> dict:
     pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
     if target is None:
         count = current.count()
-        if count or pending.filter(from_organization=source).exists() or pending.filter(to_organization=source).exists():
+        if count or pending.filter(Q(from_organization=source) | Q(to_organization=source)).exists():
             raise ValidationError(
                 _(
                     "%(count)d current members (or pending transfers) belong to this union; "
