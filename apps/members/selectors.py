@@ -20,7 +20,6 @@ from apps.core.scoping import (
     get_visible_or_404,
     is_in_scope,
     scope_queryset,
-    scope_root_path,
     visible_organizations,
 )
 from apps.core.validators import clean_text, normalize_resident_id
@@ -121,30 +120,8 @@ def search_members(queryset: QuerySet, q: str) -> QuerySet:
 # A subtree of at most this many organizations is given to the planner as a list of
 # ids: with "path LIKE" through a join it cannot tell a 150-member union from the city,
 # and walks the primary key backwards looking for the newest 25 of a small union.
-MAX_ORGANIZATION_IDS = 2000
-
-
 def _members_in_scope(actor, organization: Organization | None) -> QuerySet[Member]:
-    """Members of the actor's scope (narrowed to `organization`'s subtree when given).
-
-    A subtree of at most MAX_ORGANIZATION_IDS organizations becomes organization_id IN
-    (ids taken from visible_organizations, so still the actor's scope) with no path join:
-    with both, the planner misjudged the join (7 organizations instead of 751) and read
-    16k members to sort them (docs/PERFORMANCE.md: 195 ms → 8 ms). Larger scopes keep
-    scope_queryset's path condition.
-    """
-    path = organization.path if organization is not None else scope_root_path(actor)
-    if path is None:
-        return Member.objects.none()
-    if path not in ("", "/"):
-        ids = list(
-            visible_organizations(actor)
-            .filter(path__startswith=path)
-            .order_by()
-            .values_list("id", flat=True)[: MAX_ORGANIZATION_IDS + 1]
-        )
-        if len(ids) <= MAX_ORGANIZATION_IDS:
-            return Member.objects.filter(organization_id__in=ids)
+    """Members of the actor's scope, narrowed to `organization`'s subtree when given."""
     qs = scope_queryset(Member.objects.all(), actor)
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
