@@ -11,6 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Reverse
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
@@ -18,7 +19,7 @@ from apps.core.validators import validate_phone, validate_resident_id
 
 
 class NameBigrams(models.Func):
-    """member_name_bigrams(name): the distinct two-character pieces of a name (SQL, migration 0004)."""
+    """member_name_bigrams(name): the two-character pieces of a name (SQL, migrations 0004 and 0007)."""
 
     function = "member_name_bigrams"
     output_field = ArrayField(models.TextField())
@@ -67,6 +68,13 @@ class MemberStatus(models.TextChoices):
 CURRENT_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
 
 
+def id_number_is(id_number: str) -> Exact:
+    """Filter condition "this ID number, any status", answered by member_id_suffix_idx:
+    reverse(id_number) = the reversed number. Use it (not id_number=) where earlier
+    memberships count too; current ones are found by id_number= with the current statuses."""
+    return Exact(Reverse("id_number"), id_number[::-1])
+
+
 class Member(models.Model):
     """One membership of one person in one union organization."""
 
@@ -113,7 +121,9 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # History is read per member (its id); indexes on the copied foreign keys would only
+    # slow every bulk write of history rows.
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["organization", "employer"])
 
     class Meta:
         verbose_name = _("member")
@@ -154,15 +164,15 @@ class Member(models.Model):
             # (member_name_bigrams() is created in migration 0004; a functional index,
             # so bulk loads by COPY need no extra column).
             GinIndex(NameBigrams("name"), name="member_name_bigram_idx"),
-            # Exact ID search across every status (the partial unique index only covers
-            # current memberships), and the roster import's lookups by ID.
-            models.Index(fields=["id_number"], name="member_id_number_idx"),
             # "Last 4-6 characters of the ID" (what a member reads out on the phone): an
             # index on reverse(id_number) with text_pattern_ops turns the suffix into a
             # prefix, so 4, 5 or 6 trailing characters are one range scan each
             # (reverse(id_number) LIKE '4321%'). A right(id_number, 6) index would only
             # serve exactly 6; a stored reversed column would cost 18 bytes a row and
-            # a second source of truth.
+            # a second source of truth. The same index answers the exact ID search across
+            # every status (id_number_is below); current memberships are found through the
+            # partial unique index. A third index on id_number would cost every roster
+            # upload ~0.4 s per 100,000 rows for nothing (docs/PERFORMANCE.md).
             models.Index(OpClass(Reverse("id_number"), name="text_pattern_ops"), name="member_id_suffix_idx"),
             # "Joined between" filters and sorting by join date.
             models.Index(fields=["joined_on"], name="member_joined_on_idx"),

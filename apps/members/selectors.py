@@ -25,7 +25,7 @@ from apps.core.scoping import (
 from apps.core.validators import clean_text, normalize_resident_id
 from apps.organizations.models import Organization
 
-from .models import CURRENT_STATUSES, Member, NameBigrams, Transfer, WorkerCategory
+from .models import CURRENT_STATUSES, Member, NameBigrams, Transfer, WorkerCategory, id_number_is
 
 STATUS_CURRENT = "current"  # the filter value for "active or retained", the list's default
 _FULL_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
@@ -74,13 +74,13 @@ def find_by_id_number(*, actor, id_number: str) -> list[Member]:
         normalized = normalize_resident_id(id_number)
     except ValidationError:
         return []
-    rows = scope_queryset(Member.objects.filter(id_number=normalized), actor).select_related("organization")
+    rows = scope_queryset(Member.objects.filter(id_number_is(normalized)), actor).select_related("organization")
     return sorted(rows, key=lambda m: (not m.is_current, -m.pk))
 
 
 def search_members(queryset: QuerySet, q: str) -> QuerySet:
     """Narrow by a search text, each form on its own index:
-    - a full ID number → exact match (member_id_number_idx);
+    - a full ID number → exact match (reverse(id_number) = reversed, member_id_suffix_idx);
     - 4-6 trailing ID characters → reverse(id_number) LIKE 'reversed%' (member_id_suffix_idx),
       ordered along that index so the planner never walks the whole table by id;
     - two characters → the name's bigrams contain them (member_name_bigram_idx);
@@ -91,7 +91,7 @@ def search_members(queryset: QuerySet, q: str) -> QuerySet:
         return queryset
     if _FULL_ID.match(text):
         try:
-            return queryset.filter(id_number=normalize_resident_id(text))
+            return queryset.filter(id_number_is(normalize_resident_id(text)))
         except ValidationError:  # an invalid number matches nobody
             return queryset.none()
     if _ID_SUFFIX.match(text):
@@ -202,7 +202,7 @@ def member_transfers(*, member: Member) -> QuerySet[Transfer]:
 def other_memberships(*, actor, member: Member) -> QuerySet[Member]:
     """The same person's other membership rows that the actor may see (earlier unions)."""
     return (
-        scope_queryset(Member.objects.filter(id_number=member.id_number), actor)
+        scope_queryset(Member.objects.filter(id_number_is(member.id_number)), actor)
         .exclude(pk=member.pk)
         .select_related("organization")
         .order_by("-id")

@@ -34,3 +34,17 @@ def test_database_refuses_a_second_pending_transfer_of_one_member(tree, branch_o
         requested_by=branch_officer,
         status=Transfer.Status.REJECTED,
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["王芳", "王芳芳", "欧阳王芳", "司马王芳红", "阿依古丽·王芳", "王", "", "Li Fang"])
+def test_name_bigrams_are_every_two_character_piece_of_the_name(name):
+    # member_name_bigrams() backs the GIN index of two-character name search: its fast
+    # branches (2-4 characters) and its general one must give the same pieces.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT member_name_bigrams(%s), member_name_bigrams(NULL)", [name])
+        bigrams, of_null = cursor.fetchone()
+    assert set(bigrams) == {name[i:i + 2] for i in range(len(name) - 1)}
+    assert of_null is None

@@ -50,6 +50,14 @@ def test_sibling_member_is_not_findable_by_name_id_or_last_digits(tree, branch_o
     assert client.post(find, {"id_number": sibling.id_number}).url == reverse("members:list")
 
 
+def test_two_character_name_search_finds_names_of_every_length(tree, branch_officer, login):
+    names = {"王芳", "王芳芳", "李王芳", "欧阳王芳", "司马王芳红", "阿依古丽·王芳"}
+    for name in names:
+        MemberFactory(organization=tree.union_a1a, name=name)
+    MemberFactory(organization=tree.union_a1a, name="王小芳")  # both characters, not side by side
+    assert _names(login(branch_officer).get(reverse("members:list"), {"q": "王芳"})) == names
+
+
 def test_full_id_number_is_never_searched_through_the_url(tree, branch_officer, login):
     own = MemberFactory(organization=tree.union_a1a)
     response = login(branch_officer).get(reverse("members:list"), {"q": own.id_number})
