@@ -410,7 +410,7 @@ def test_county_staff_upload_into_a_union_of_their_county(tree, county_staff):
 def test_an_unexpected_failure_marks_the_job_failed_so_the_progress_bar_stops(tree, branch_officer, monkeypatch):
     from apps.members.roster.importer import RosterImporter
 
-    def broken(self, rows):
+    def broken(self, rows, found):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(RosterImporter, "classify", broken)

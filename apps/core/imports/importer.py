@@ -2,8 +2,8 @@
 
 An Importer names its columns, cleans one row (field by field through the column's
 validator, then cross-field rules), says which fields identify a row for duplicate
-detection, classifies a chunk of clean rows against the database in one query, and
-commits a validated job's staged rows. The pipeline (services.py) does the rest.
+detection, looks a chunk of clean rows up in the database in one query and classifies
+them from what it found, and commits a validated job's staged rows. The pipeline (services.py) does the rest.
 """
 
 from dataclasses import dataclass, field
@@ -94,8 +94,15 @@ class BaseImporter:
     def duplicate_message(self, first_row: int) -> str:
         return _("The same entry is already on row %(row)d of this file.") % {"row": first_row}
 
-    def classify(self, rows: list[StagedRow]) -> None:
-        """Set outcome (new/updated/unchanged/conflict) and target_id of clean rows, in bulk."""
+    def lookup(self, rows: list[StagedRow]):
+        """What the database holds for a chunk of clean rows, in ONE query; handed to
+        classify(). It may run on another thread and connection (staging.py): read only
+        the rows given and self.job/self.organization, change nothing."""
+        raise NotImplementedError
+
+    def classify(self, rows: list[StagedRow], found) -> None:
+        """Set outcome (new/updated/unchanged/conflict) and target_id of clean rows from
+        what lookup() found."""
         raise NotImplementedError
 
     # --- commit -----------------------------------------------------------------------

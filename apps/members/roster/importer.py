@@ -108,17 +108,23 @@ class RosterImporter(BaseImporter):
     def duplicate_message(self, first_row: int) -> str:
         return _("This resident ID number is already on row %(row)d of this file.") % {"row": first_row}
 
-    def classify(self, rows: list[StagedRow]) -> None:
-        compared = [f for f in rows[0].data if f != "id_number"]
-        columns = ", ".join(Member._meta.get_field(f).column for f in compared)
-        # One query per chunk; positional tuples, not model instances or dicts (100,000 rows).
+    def _compared(self, rows: list[StagedRow]) -> list[str]:
+        return [f for f in rows[0].data if f != "id_number"]
+
+    def lookup(self, rows: list[StagedRow]) -> dict:
+        """ID number → (id, organization, compared fields…) of the current memberships."""
+        columns = ", ".join(Member._meta.get_field(f).column for f in self._compared(rows))
+        # Positional tuples, not model instances or dicts (100,000 rows).
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id_number, id, organization_id, {columns} FROM {Member._meta.db_table} "
                 "WHERE id_number = ANY(%s) AND status = ANY(%s)",
                 [[r.data["id_number"] for r in rows], [str(s) for s in CURRENT_STATUSES]],
             )
-            current = {found[0]: found[1:] for found in cursor.fetchall()}
+            return {found[0]: found[1:] for found in cursor.fetchall()}
+
+    def classify(self, rows: list[StagedRow], current: dict) -> None:
+        compared = self._compared(rows)
         conflicts = []
         for row in rows:
             member = current.get(row.data["id_number"])

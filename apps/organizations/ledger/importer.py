@@ -199,16 +199,23 @@ class EmployerImporter(BaseImporter):
             "The same employer (credit code, or county and name) is already on row %(row)d of this file."
         ) % {"row": first_row}
 
-    def classify(self, rows: list[StagedRow]) -> None:
+    def _compared(self, rows: list[StagedRow]) -> list[str]:
+        return [f for f in rows[0].data if f in PLAIN_FIELDS or f in ORG_FIELDS]
+
+    def lookup(self, rows: list[StagedRow]) -> list[dict]:
+        """The employers the rows may name: by credit code anywhere, by name in this county."""
         codes = [r.data["social_credit_code"] for r in rows if r.data.get("social_credit_code")]
         names = [r.data["name"] for r in rows]
-        compared = [f for f in rows[0].data if f in PLAIN_FIELDS or f in ORG_FIELDS]
-        values = ["id", "county_id", "name", "social_credit_code", *(ORG_FIELDS.get(f, f) for f in compared)]
-        existing = list(
+        fields = ["id", "county_id", "name", "social_credit_code",
+                  *(ORG_FIELDS.get(f, f) for f in self._compared(rows))]
+        return list(
             Employer.objects.filter(
                 Q(social_credit_code__in=codes) | Q(county__path__startswith=self.root.path, name__in=names)
-            ).values(*set(values))
+            ).values(*set(fields))
         )
+
+    def classify(self, rows: list[StagedRow], existing: list[dict]) -> None:
+        compared = self._compared(rows)
         by_code = {e["social_credit_code"]: e for e in existing if e["social_credit_code"]}
         by_name: dict[tuple, list] = {}
         for e in existing:
