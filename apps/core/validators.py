@@ -52,6 +52,7 @@ def _compact(value) -> str:
 
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
+_CANONICAL_ID = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: \d would take full-width digits
 _DECIMAL = re.compile(r"^\d+\.\d*$")
 
 
@@ -117,6 +118,8 @@ def normalize_resident_id(raw) -> str:
     a wrong length, other characters, an implausible region, an impossible birth date
     and a wrong check character.
     """
+    if type(raw) is str and _CANONICAL_ID.fullmatch(raw):
+        return _checked_id(raw)  # the usual cell, already in stored form: skip the cleaning
     if _is_number(raw):
         raise _id_error(
             _("The ID number was stored as a number by Excel, so digits may have been lost; "
@@ -154,6 +157,12 @@ def normalize_resident_id(raw) -> str:
         raise _id_error(
             _("The ID number may contain only digits, and X as its last character."), "id_characters"
         )
+    return _checked_id(value)
+
+
+def _checked_id(value: str) -> str:
+    """An 18-character number of digits (and a final X): region, birth date and check character."""
+    first17, check = value[:17], value[17]
     _check_region_and_birth(first17)
     expected = resident_id_check_char(first17)
     if check != expected:

@@ -92,7 +92,11 @@ def size_limit_message() -> str:
 
 
 def _is_blank(cells) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    # A loop rather than all(<generator>): a normal row answers at its first cell.
+    for c in cells:
+        if c is not None and not (isinstance(c, str) and not c.strip()):
+            return False
+    return True
 
 
 def _numbered(rows) -> Iterator[tuple[int, list]]:
