@@ -1,12 +1,10 @@
 """Roster import end to end (validate + commit) through the portal's own command.
 
-`import_roster FILE --org CODE` is the public surface the web upload shares (DESIGN.md),
-so the benchmark runs exactly what a clerk's upload runs, inside a transaction that is
-rolled back. Each run happens in a child process (`python -m apps.core.benchmarking.child`)
+The benchmark runs the services that the web upload and `import_roster FILE --org CODE`
+share (DESIGN.md), with the commit rolled back. Each run happens in a child process (`python -m apps.core.benchmarking.child`)
 so its peak memory (ru_maxrss) is the import's own and not the benchmark's.
 """
 
-import io
 import json
 import os
 import subprocess
@@ -15,14 +13,16 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.files import File
 from django.db import connection
 
+from apps.core.imports.services import ImportRefused, commit_import, create_import_job, run_validation
+from apps.core.models import ImportJob, ImportRow
 from apps.members.models import Member
+from apps.organizations.models import Organization
 
 from .child import memory_mib
-from .compare import rolled_back
+from .compare import check_deferred_constraints, rolled_back, vacuum
 
 
 def importer_available() -> bool:
@@ -32,22 +32,42 @@ def importer_available() -> bool:
 
 
 def import_roster_once(path: Path, org_code: str) -> dict:
-    """Run import_roster on `path` into `org_code`, rolled back; seconds and rows written."""
-    def run():
-        before = Member.objects.count()
-        out = io.StringIO()
-        started = time.perf_counter()
-        try:
-            call_command("import_roster", str(path), org=org_code, stdout=out, stderr=out)
-            status = "ok"
-        except (SystemExit, CommandError) as exc:
-            status = f"refused ({exc})"
-        seconds = time.perf_counter() - started
-        written = Member.objects.count() - before
-        tail = out.getvalue()[-500:]
-        return {"status": status, "seconds": seconds, "written": written, "output_tail": tail}
+    """Upload `path` into `org_code` as a clerk does, end to end, leaving the roll as it was.
 
-    return rolled_back(run)
+    The services the web upload and `import_roster` share, in the same transactions:
+    the job and its validation in autocommit (the Celery task's), the commit in one
+    transaction — rolled back here, after its deferred foreign-key checks have run, so the
+    time is what a real commit costs. The job is deleted and the tables vacuumed afterwards.
+    """
+    organization = Organization.objects.get(code=org_code)
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        job = create_import_job(kind=ImportJob.Kind.ROSTER, organization=organization, uploaded_by=None,
+                                uploaded_file=File(handle, name=path.name), enqueue=False)
+    job = run_validation(job_id=job.pk)
+    validated = time.perf_counter()
+    result = {"status": job.status, "validate_seconds": round(validated - started, 2)}
+
+    def commit():
+        before = Member.objects.count()
+        committed = time.perf_counter()
+        commit_import(job=job, actor=None)
+        check_deferred_constraints()
+        result["commit_seconds"] = round(time.perf_counter() - committed, 2)
+        result["written"] = Member.objects.count() - before
+
+    try:
+        if job.status == ImportJob.Status.VALIDATED:
+            rolled_back(commit)
+            result["status"] = "ok"
+        result["seconds"] = round(result["validate_seconds"] + result.get("commit_seconds", 0), 2)
+    except ImportRefused as exc:
+        result["status"] = f"refused ({exc})"
+    finally:
+        job.file.delete(save=False)
+        job.delete()
+        vacuum(Member._meta.db_table, Member.history.model._meta.db_table, ImportRow._meta.db_table)
+    return result
 
 
 def _database_url() -> str:
