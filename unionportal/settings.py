@@ -6,6 +6,7 @@ Production sets at least SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS; see README "Conf
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -200,6 +201,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 CELERY_IMPORTS = ["apps.core.imports.tasks"]
+# Personal data in uploads (checked rows, stored file) and background exports is kept no
+# longer than the work needs; django-celery-beat runs the purges nightly.
+IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)
+EXPORT_FILE_KEEP_DAYS = env.int("EXPORT_FILE_KEEP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE = {
+    "purge-import-details": {
+        "task": "apps.core.imports.tasks.purge_import_details", "schedule": crontab(hour=3, minute=30),
+    },
+    "purge-member-exports": {
+        "task": "apps.members.tasks.purge_member_exports", "schedule": crontab(hour=3, minute=40),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -6,9 +6,11 @@ server-side cursor and written by apps.core.spreadsheets.writer (XlsxWriter
 constant_memory, formula starts neutralized) to a temporary file that is streamed back.
 """
 
+import datetime
 import os
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.http import FileResponse, QueryDict
@@ -139,7 +141,7 @@ def build_member_export(*, export_id: int) -> MemberExport:
     from .filters import MemberFilter
 
     export = MemberExport.objects.select_related("requested_by").get(pk=export_id)
-    if export.status == MemberExport.Status.DONE:
+    if export.status in (MemberExport.Status.DONE, MemberExport.Status.EXPIRED):
         return export
     MemberExport.objects.filter(pk=export.pk).update(status=MemberExport.Status.RUNNING)
     user = export.requested_by
@@ -159,3 +161,23 @@ def build_member_export(*, export_id: int) -> MemberExport:
     export.status, export.rows, export.finished_at = MemberExport.Status.DONE, rows, timezone.now()
     export.save(update_fields=["status", "rows", "file", "finished_at"])
     return export
+
+
+def purge_member_exports(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of background exports older than EXPORT_FILE_KEEP_DAYS (they hold
+    personal data) and mark the exports expired; the record of who exported what stays.
+    Returns how many files were deleted."""
+    now = now or timezone.now()
+    days = getattr(settings, "EXPORT_FILE_KEEP_DAYS", 7)
+    old = MemberExport.objects.filter(created_at__lt=now - datetime.timedelta(days=days)).exclude(
+        status__in=[MemberExport.Status.PENDING, MemberExport.Status.RUNNING, MemberExport.Status.EXPIRED]
+    )
+    purged = 0
+    for export in old.iterator(chunk_size=500):
+        if export.file:
+            export.file.storage.delete(export.file.name)
+            purged += 1
+        export.file = ""
+        export.status = MemberExport.Status.EXPIRED
+        export.save(update_fields=["file", "status"])
+    return purged

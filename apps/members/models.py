@@ -282,6 +282,7 @@ class MemberExport(models.Model):
         RUNNING = "running", _("being written")
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")  # its file deleted after EXPORT_FILE_KEEP_DAYS
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
@@ -303,4 +304,4 @@ class MemberExport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)

@@ -18,3 +18,11 @@ def build_member_export_task(*, export_id: int) -> str:
     from .exports import build_member_export
 
     return build_member_export(export_id=export_id).status
+
+
+@shared_task
+def purge_member_exports() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): files of old background exports."""
+    from .exports import purge_member_exports as purge
+
+    return purge()

@@ -4,6 +4,7 @@ Thin: parse the request, call a selector or a service, render. A member outside 
 answers 404 (selectors.member_detail); a missing right answers 403.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -245,7 +246,7 @@ def export_status(request, pk: int):
     """A large export being written in the background; the page polls itself (htmx)."""
     export = _own_export(request, pk)
     template = "members/_export_status.html" if request.htmx else "members/export_status.html"
-    return render(request, template, {"export": export})
+    return render(request, template, {"export": export, "export_keep_days": settings.EXPORT_FILE_KEEP_DAYS})
 
 
 @login_required

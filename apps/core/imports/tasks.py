@@ -14,3 +14,11 @@ def validate_import(*, job_id: int) -> str:
     from .services import run_validation
 
     return run_validation(job_id=job_id).status
+
+
+@shared_task
+def purge_import_details() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): rows and files of old uploads, retention.py."""
+    from .retention import purge_import_details as purge
+
+    return purge()

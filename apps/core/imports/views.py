@@ -10,7 +10,7 @@ import tempfile
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from apps.organizations.models import Organization
 from .forms import ImportUploadForm
 from .importer import importer_class
 from .reports import write_error_report
+from .retention import is_purged, keep_days
 from .selectors import get_import_job, import_rows, visible_import_jobs
 from .services import ImportRefused, commit_import, create_import_job
 
@@ -109,7 +110,7 @@ class ImportJobDetailView(ImportJobMixin, TemplateView):
         tabs = [(value, label, counts.get(value, 0)) for value, label in ImportRow.Outcome.choices]
         return super().get_context_data(
             job=job, urls=self.job_urls(job), tabs=tabs, tab=tab, page=page, rows=rows,
-            columns=self.preview_columns, **kwargs,
+            columns=self.preview_columns, purged=is_purged(job), keep_days=keep_days(), **kwargs,
         )
 
     def _row(self, row: ImportRow, values: dict, headers: dict) -> dict:
@@ -164,6 +165,8 @@ class ImportJobErrorsView(ImportJobMixin, View):
 
     def get(self, request, *args, **kwargs):
         job = self.get_job()
+        if is_purged(job):
+            raise Http404  # the rows and the file are gone (retention.py)
         handle = tempfile.TemporaryFile()
         write_error_report(job=job, target=handle)
         handle.seek(0)
