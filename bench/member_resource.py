@@ -3,15 +3,16 @@ the comparison "what a developer would otherwise build" in `manage.py benchmark`
 
 Only the benchmark imports this module; django-import-export is a dev requirement and
 its admin is not part of the portal. Defaults are kept (row-by-row save, one lookup per
-row by the import id); only what the file needs is added: Chinese headers, the Chinese
-words of the choice columns, the birth date from the ID number, the union.
+row by the import id, among current memberships); only what the file needs is added:
+Chinese headers, the Chinese words of the choice columns, the birth date from the ID
+number, the union.
 """
 
 from import_export import fields, resources
 
 from apps.core.validators import resident_id_birth_date
 from apps.members.cleaning import parse_choice
-from apps.members.models import Education, Member, PoliticalStatus, Sex, WorkerCategory
+from apps.members.models import CURRENT_STATUSES, Education, Member, PoliticalStatus, Sex, WorkerCategory
 
 CHOICE_COLUMNS = {"政治面貌": PoliticalStatus, "学历": Education, "职工类别": WorkerCategory, "性别": Sex}
 
@@ -37,6 +38,13 @@ def member_resource_for(organization):
             import_id_fields = ("id_number",)
             fields = ("name", "id_number", "sex", "phone", "ethnicity", "political_status", "education",
                       "employer_name", "joined_on", "worker_category", "card_number")
+
+        def get_queryset(self):
+            # A row is matched to the person's CURRENT membership (earlier ones stay on the
+            # roll beside it): what any import into this schema must ask, and what the
+            # partial unique index answers (an id_number lookup over every status would
+            # scan the table: the member table has no plain id_number index).
+            return Member.objects.filter(status__in=CURRENT_STATUSES)
 
         def before_import_row(self, row, **kwargs):
             for header, choices in CHOICE_COLUMNS.items():
