@@ -252,3 +252,15 @@ def test_commit_is_all_or_nothing_when_the_ledger_changed_meanwhile(tree, county
     assert list(Employer.objects.values_list("name", flat=True)) == ["抢先录入"]
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
+
+
+@pytest.mark.parametrize("status", Employer.Status.values)
+def test_the_status_word_an_export_writes_is_one_the_upload_reads(status):
+    # The ledger export writes the Chinese label; a clerk re-uploads that sheet.
+    from django.utils import translation
+
+    from apps.organizations.ledger.upload_columns import read_status
+
+    with translation.override("zh-hans"):
+        label = str(Employer.Status(status).label)
+    assert read_status(label) == status

@@ -91,7 +91,8 @@ class Employer(models.Model):
     """
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        # Own contexts: an employer is 正常 (as the upload template writes it), a member 在册.
+        ACTIVE = "active", pgettext_lazy("employer status", "active")
         CLOSED = "closed", _("closed")
 
     name = models.CharField(_("name"), max_length=200)
@@ -203,7 +204,7 @@ class WorkInstructor(models.Model):
     """A cadre sent by a federation to guide unions in new-sector organizations (工会工作指导员)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("instructor status", "active")  # 在任
         ENDED = "ended", _("ended")
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
