@@ -25,6 +25,8 @@ from itertools import accumulate
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.history import history_insert_sql
+from apps.core.spreadsheets.bulk import copy_value
 from apps.core.validators import resident_id_check_char
 
 TARGETS = {"small": 3_000, "city": 860_000}
@@ -309,14 +311,6 @@ ROW_COLUMNS = (
 OPTIONAL_COLUMNS = {"updated_at"}  # left out when the model has no such column
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return str(value)  # demo values never hold tabs, newlines or backslashes
-
-
 class _LineStream:
     """A read()-able file over generated lines, so COPY streams while Python generates:
     PostgreSQL inserts (and maintains indexes) on one core while the rows are made on the other."""
@@ -345,7 +339,7 @@ class _LineStream:
 
 def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
     """Stream dict rows into `table` with one COPY … FROM STDIN (text format)."""
-    lines = ("\t".join(_copy_value(row[c]) for c in columns) + "\n" for row in rows)
+    lines = ("\t".join(copy_value(row[c]) for c in columns) + "\n" for row in rows)
     stream = _LineStream(lines)
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", stream, size=COPY_READ_BYTES)
     return stream.count
@@ -374,25 +368,9 @@ def copy_initial_history(cursor, *, after_id: int, when) -> int:
     """One "+" history row per member with id > after_id, built in the database."""
     from apps.members.models import Member
 
-    history_model = Member.history.model
-    member_columns = {f.column for f in Member._meta.concrete_fields}
-    targets, sources, params = [], [], []
-    for field in history_model._meta.concrete_fields:
-        column = field.column
-        if column == "history_id":
-            continue
-        if column in member_columns:
-            targets.append(column)
-            sources.append(f"m.{column}")
-        elif column in ("history_date", "history_type", "history_change_reason"):
-            targets.append(column)
-            sources.append("%s")
-            params.append({"history_date": when, "history_type": "+",
-                           "history_change_reason": "seed_demo"}[column])
     cursor.execute(
-        f"INSERT INTO {history_model._meta.db_table} ({', '.join(targets)}) "
-        f"SELECT {', '.join(sources)} FROM {Member._meta.db_table} m WHERE m.id > %s",
-        [*params, after_id],
+        history_insert_sql(Member, f"{Member._meta.db_table} WHERE id > %(after)s", history_type="+"),
+        {"now": when, "reason": "seed_demo", "user": None, "after": after_id},
     )
     return cursor.rowcount
 

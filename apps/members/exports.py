@@ -19,7 +19,7 @@ from django.utils import timezone
 from apps.core.privacy import mask_id_number, mask_phone
 from apps.core.spreadsheets.writer import SafeWorkbook
 
-from .cleaning import choice_word
+from .cleaning import INPUT_FIELDS, choice_word
 from .models import Education, MemberExport, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .roster.columns import ROSTER_COLUMNS
 
@@ -29,24 +29,11 @@ CHUNK_SIZE = 2000
 # upload ignores (it is always for one union) tell a clerk where each member belongs.
 ROSTER_HEADERS = tuple(column.header for column in ROSTER_COLUMNS)
 EXTRA_HEADERS = ("所属工会", "会籍状态")
-# member_rows below unpacks in this order; it must stay the roster's.
-_ROSTER_FIELDS = (
-    "name",
-    "id_number",
-    "sex",
-    "phone",
-    "ethnicity",
-    "political_status",
-    "education",
-    "employer_name",
-    "joined_on",
-    "worker_category",
-    "card_number",
-)
-assert tuple(column.field for column in ROSTER_COLUMNS) == _ROSTER_FIELDS, (
+# member_rows below unpacks the clerk's fields in this order; it must stay the roster's.
+assert tuple(column.field for column in ROSTER_COLUMNS) == INPUT_FIELDS, (
     "roster columns changed: update the export"
 )
-_FIELDS = (*_ROSTER_FIELDS, "organization__name", "status")
+_FIELDS = (*INPUT_FIELDS, "organization__name", "status")
 _TEXT_COLUMNS = (1, 3)  # ID number and phone stay text, so Excel keeps every digit
 _WIDTHS = (12, 22, 6, 14, 8, 14, 14, 30, 12, 18, 16, 30, 10)
 
@@ -168,8 +155,9 @@ def purge_member_exports(*, now: datetime.datetime | None = None) -> int:
     personal data) and mark the exports expired; the record of who exported what stays.
     Returns how many files were deleted."""
     now = now or timezone.now()
-    days = getattr(settings, "EXPORT_FILE_KEEP_DAYS", 7)
-    old = MemberExport.objects.filter(created_at__lt=now - datetime.timedelta(days=days)).exclude(
+    old = MemberExport.objects.filter(
+        created_at__lt=now - datetime.timedelta(days=settings.EXPORT_FILE_KEEP_DAYS)
+    ).exclude(
         status__in=[MemberExport.Status.PENDING, MemberExport.Status.RUNNING, MemberExport.Status.EXPIRED]
     )
     purged = 0

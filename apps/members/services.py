@@ -14,21 +14,11 @@ from django.utils.translation import gettext as _
 from apps.core.scoping import is_in_scope
 from apps.organizations.models import Employer, Organization
 
-from .cleaning import clean_member_input
+from .cleaning import INPUT_FIELDS, clean_member_input
 from .models import Member, MemberStatus, Transfer
 
-EDITABLE_FIELDS = (
-    "name",
-    "id_number",
-    "phone",
-    "ethnicity",
-    "political_status",
-    "education",
-    "employer_name",
-    "joined_on",
-    "worker_category",
-    "card_number",
-)
+# What a clerk provides, less the sex: derived from the ID number (a given one is checked).
+EDITABLE_FIELDS = tuple(f for f in INPUT_FIELDS if f != "sex")
 # transferred_out is only ever set by confirm_transfer.
 MANUAL_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED, MemberStatus.WITHDRAWN, MemberStatus.DECEASED)
 

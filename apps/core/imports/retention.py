@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from apps.core.models import ImportJob, ImportRow
 
 Status = ImportJob.Status
-DEFAULT_KEEP_DAYS = 30
 
 
 def keep_days() -> int:
-    return getattr(settings, "IMPORT_DETAIL_KEEP_DAYS", DEFAULT_KEEP_DAYS)
+    return settings.IMPORT_DETAIL_KEEP_DAYS
 
 
 def is_purged(job: ImportJob) -> bool:

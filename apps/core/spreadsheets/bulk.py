@@ -12,8 +12,9 @@ from django.db import connection
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _text(value) -> str:
-    """A value in COPY's text format: None is \\N; backslash, tab and line breaks escaped."""
+def copy_value(value) -> str:
+    """A value in COPY's text format: None is \\N; backslash, tab and line breaks escaped;
+    dates and numbers as str() writes them, which PostgreSQL reads back."""
     if value is None:
         return "\\N"
     text = value if type(value) is str else str(value)
@@ -24,7 +25,7 @@ def _text(value) -> str:
 
 def copy_text(rows: Iterable[Sequence]) -> tuple[str, int]:
     """COPY's text format for `rows` (sequences of str/int/None), and how many rows it holds."""
-    lines = ["\t".join([_text(v) for v in row]) for row in rows]
+    lines = ["\t".join([copy_value(v) for v in row]) for row in rows]
     return ("\n".join(lines) + "\n" if lines else ""), len(lines)
 
 

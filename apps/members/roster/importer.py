@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.history import history_insert_sql
 from apps.core.imports.importer import BaseImporter, StaleImport, StagedRow
 from apps.core.models import ImportRow
 from apps.core.privacy import mask_id_number, mask_phone
@@ -184,16 +185,6 @@ class RosterImporter(BaseImporter):
         return {"created": created, "updated": updated, "transfers_requested": requested,
                 "transfers_not_requested": skipped}
 
-    def _history_sql(self, source: str, history_type: str) -> str:
-        history = Member.history.model
-        columns = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
-        listed = ", ".join(columns)
-        return (
-            f"INSERT INTO {history._meta.db_table} ({listed}, history_date, history_change_reason, "
-            f"history_type, history_user_id) "
-            f"SELECT {listed}, %(now)s, %(reason)s, '{history_type}', %(user)s FROM {source}"
-        )
-
     def _execute(self, sql: str, params: dict) -> int:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -213,7 +204,7 @@ class RosterImporter(BaseImporter):
             f"ins AS (INSERT INTO {Member._meta.db_table} ({columns}) "
             f"        SELECT {selected}, %(org)s, '{MemberStatus.ACTIVE}', %(today)s, '', %(now)s, %(now)s "
             f"        FROM src RETURNING *) "
-        ) + self._history_sql("ins", "+")
+        ) + history_insert_sql(Member, "ins", history_type="+")
         return self._execute(sql, params)
 
     def _update_changed(self, fields: list[str], params: dict) -> int:
@@ -229,7 +220,7 @@ class RosterImporter(BaseImporter):
             f"             WHERE m.id = r.target_id AND m.organization_id = %(org)s "
             f"               AND m.status IN ('{MemberStatus.ACTIVE}', '{MemberStatus.RETAINED}') "
             f"             RETURNING m.*) "
-        ) + self._history_sql("upd", "~")
+        ) + history_insert_sql(Member, "upd", history_type="~")
         count = self._execute(sql, params)
         if count != expected:
             raise StaleImport(f"{expected - count} members changed since validation")

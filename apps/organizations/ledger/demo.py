@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from apps.core.history import history_insert_sql
 from apps.core.spreadsheets.bulk import copy_rows
 from apps.core.validators import credit_code_check_char
 
@@ -271,14 +272,12 @@ def _seed_employers(rng, counties, unions, total: int) -> int:
         [*EMPLOYER_COLUMNS, "created_at", "updated_at"],
         ((*e, now, now) for e in missing),
     )
-    history = Employer.history.model
-    columns = ", ".join(f.column for f in history._meta.concrete_fields if not f.name.startswith("history_"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {history._meta.db_table} ({columns}, history_date, history_change_reason, history_type) "
-            f"SELECT {columns}, %s, 'seed_demo', '+' FROM {Employer._meta.db_table} "
-            f"WHERE social_credit_code = ANY(%s)",
-            [now, [e[1] for e in missing]],
+            history_insert_sql(
+                Employer, f"{Employer._meta.db_table} WHERE social_credit_code = ANY(%(codes)s)", history_type="+"
+            ),
+            {"now": now, "reason": "seed_demo", "user": None, "codes": [e[1] for e in missing]},
         )
     return len(missing)
 

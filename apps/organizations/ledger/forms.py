@@ -11,6 +11,7 @@ from apps.core.scoping import visible_organizations
 from ..models import Organization
 from .models import COVERING_KINDS, DemonstrationSite, Employer, WorkInstructor
 from .selectors import county_choices_for, employers_visible_to
+from .services import EMPLOYER_FIELDS
 
 K = Organization.Kind
 MAX_TARGET_CHOICES = 300
@@ -33,20 +34,7 @@ def _orgs(user, *kinds):
 class EmployerForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = Employer
-        fields = [
-            "name",
-            "social_credit_code",
-            "county",
-            "township",
-            "industry",
-            "ownership",
-            "headcount",
-            "is_new_sector",
-            "new_sector_kind",
-            "covering_union",
-            "union_established_on",
-            "status",
-        ]
+        fields = list(EMPLOYER_FIELDS)
         widgets = {"union_established_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, user, **kwargs):
