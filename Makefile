@@ -2,19 +2,24 @@
 # requirements, find or start PostgreSQL and Redis (scripts/services.py), then do their job.
 PY := .venv/bin/python
 
-.PHONY: run test check-deploy bench loadtest
+.PHONY: run test lint-imports check-deploy bench loadtest
 
 ## make run: the portal with demo data at http://127.0.0.1:$${PORT:-8000}/, web + Celery worker + beat
 run:
 	@scripts/ensure_venv.sh requirements.txt
 	@$(PY) scripts/portal.py run
 
-## make test [ARGS="-k health"]: the whole test suite (pytest exit code 5, "no tests", counts as success)
-test:
-	@scripts/ensure_venv.sh requirements-dev.txt
+## make test [ARGS="-k health"]: the import layers (lint-imports), then the whole test suite
+## (pytest exit code 5, "no tests", counts as success)
+test: lint-imports
 	@$(PY) scripts/portal.py test $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "==> pytest collected no tests (exit 5): treated as success"; exit 0; fi; \
 	exit $$rc
+
+## make lint-imports: the layer contracts of pyproject.toml ([tool.importlinter])
+lint-imports:
+	@scripts/ensure_venv.sh requirements-dev.txt
+	@.venv/bin/lint-imports --no-cache
 
 ## make check-deploy: Django's deployment checklist with production-like settings
 check-deploy:

@@ -31,7 +31,7 @@ PAGE_WEIGHTS = {"member_list": 4, "member_list_filtered": 2, "member_search_id":
 
 
 def page_mix(sample) -> list:
-    from apps.core.benchmarking.pages import PAGES, resolve
+    from bench.pages import PAGES, resolve
 
     mix = []
     for page in PAGES:
@@ -48,7 +48,7 @@ def page_mix(sample) -> list:
 
 def make_users(sample) -> list:
     """The three throwaway users (city, county, branch), with an unusable password."""
-    from apps.core.benchmarking.actors import make_actors
+    from bench.actors import make_actors
 
     users = [actor.user for actor in make_actors(sample, prefix="loadtest")]
     for user in users:
@@ -134,7 +134,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from apps.core.benchmarking.actors import pick_sample
+    from bench.actors import pick_sample
 
     sample = pick_sample()
     if sample is None:

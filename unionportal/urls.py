@@ -6,9 +6,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("organizations/ledger/", include("apps.employers.urls")),
     path("organizations/", include("apps.organizations.urls")),
     path("members/", include("apps.members.urls")),
     path("", include("apps.core.urls")),
+    path("", include("apps.dashboard.urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - local convenience only

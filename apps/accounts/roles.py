@@ -1,6 +1,6 @@
 """Roles (DESIGN.md "Who uses it") and what each may do inside its scope.
 
-Scope (which rows) is decided by apps.core.scoping; this module decides the
+Scope (which rows) is decided by apps.organizations.scope; this module decides the
 actions. A missing capability answers 403; a row outside scope answers 404.
 """
 

@@ -1,4 +1,4 @@
-"""Every write to users and their sessions."""
+"""Every write to users, their sessions and the access log of full reads."""
 
 import logging
 from importlib import import_module
@@ -6,10 +6,10 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from .models import User
+from .models import SensitiveAccess, User
 
 logger = logging.getLogger("apps.accounts")
 
@@ -59,3 +59,19 @@ def deactivate_user(*, user: User, by: User | None) -> int:
         ended,
     )
     return ended
+
+
+def record_sensitive_access(
+    *, actor, action: str, subject: models.Model | None, organization, detail: str = ""
+) -> SensitiveAccess:
+    """Write who read what in full. `subject` is the record (its str() is the label, a
+    name, never the protected value); `detail` says what was read ("id_number", a filter)."""
+    return SensitiveAccess.objects.create(
+        actor=actor,
+        action=action,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=subject.pk if subject is not None else None,
+        subject_label=str(subject)[:200] if subject is not None else "",
+        organization=organization,
+        detail=detail[:500],
+    )

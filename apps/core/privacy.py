@@ -3,15 +3,12 @@
 A resident ID number is shown as 14 asterisks and its last 4 characters; where a
 birth date appears beside it, only the year is shown (region + birth date + sequence
 would give the number back). The full value is shown only through an explicit action
-by a user holding the right, and that action is written to SensitiveAccess here —
-never the value itself, and never in a URL or a log line.
+by a user holding the right, and that action is written to the access log
+(apps.accounts.services.record_sensitive_access) — never the value itself, and never in
+a URL or a log line.
 """
 
 import datetime
-
-from django.db import models
-
-from .models import SensitiveAccess
 
 ID_MASK = "*" * 14
 
@@ -35,19 +32,3 @@ def mask_phone(phone: str | None) -> str:
 def birth_year(birth_date: datetime.date | None) -> str:
     """What is shown of a birth date next to a masked ID number."""
     return str(birth_date.year) if birth_date else ""
-
-
-def record_sensitive_access(
-    *, actor, action: str, subject: models.Model | None, organization, detail: str = ""
-) -> SensitiveAccess:
-    """Write who read what in full. `subject` is the record (its str() is the label, a
-    name, never the protected value); `detail` says what was read ("id_number", a filter)."""
-    return SensitiveAccess.objects.create(
-        actor=actor,
-        action=action,
-        subject_type=subject._meta.label_lower if subject is not None else "",
-        subject_id=subject.pk if subject is not None else None,
-        subject_label=str(subject)[:200] if subject is not None else "",
-        organization=organization,
-        detail=detail[:500],
-    )

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from . import health, views
+from . import health
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
 ]

@@ -12,7 +12,6 @@ import tempfile
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from apps.core.privacy import mask_id_number, mask_phone
 from apps.core.spreadsheets.writer import SafeWorkbook
 
 from .cleaning import INPUT_FIELDS, choice_word
+from .filters import MemberFilter
 from .models import Education, MemberExport, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .roster.columns import ROSTER_COLUMNS
 
@@ -111,22 +111,9 @@ def fits_in_request(queryset) -> bool:
     return queryset.order_by()[: SYNC_EXPORT_LIMIT + 1].count() <= SYNC_EXPORT_LIMIT
 
 
-@transaction.atomic
-def request_member_export(*, actor, query: str, unmasked: bool) -> MemberExport:
-    """Record a background export of the member list as filtered by `query` and enqueue it
-    once committed. The rows are chosen again by the task, in the requester's scope then."""
-    from .tasks import build_member_export_task
-
-    export = MemberExport.objects.create(requested_by=actor, query=query[:1000], unmasked=unmasked)
-    build_member_export_task.delay(export_id=export.pk)
-    return export
-
-
 def build_member_export(*, export_id: int) -> MemberExport:
     """Write the export's file (idempotent: a re-run rewrites it). The scope and the right to
     an unmasked file are checked again for the requester as they are now."""
-    from .filters import MemberFilter
-
     export = MemberExport.objects.select_related("requested_by").get(pk=export_id)
     if export.status in (MemberExport.Status.DONE, MemberExport.Status.EXPIRED):
         return export

@@ -1,6 +1,6 @@
 """What happens to the membership roll when a union is merged or dissolved.
 
-Registered in apps.organizations.lifecycle.MOVE_HOOKS by MembersConfig.ready(), so the
+Registered in apps.organizations.services.MOVE_HOOKS by MembersConfig.ready(), so the
 organizations app stays ignorant of members while a merge still moves them.
 """
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from .models import CURRENT_STATUSES, Member, Transfer
 
 
-def move_members_on_merge_or_dissolve(*, source, target, by, reason) -> dict:
+def move_members_on_merge_or_dissolve(*, source, target, actor, reason) -> dict:
     """Merge: current memberships (active/retained) and pending transfers move to `target`,
     each member with a history row naming who and why; past memberships stay where they
     were, as the merged union's record. Dissolve (`target` None): refused while the union
@@ -35,7 +35,7 @@ def move_members_on_merge_or_dissolve(*, source, target, by, reason) -> dict:
     Member.history.bulk_history_create(
         list(Member.objects.filter(pk__in=moved_ids)),
         update=True,
-        default_user=by,
+        default_user=actor,
         default_change_reason=reason,
     )
     pending.filter(from_organization=source).update(from_organization=target)

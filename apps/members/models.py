@@ -12,7 +12,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Reverse
 from django.db.models.lookups import Exact
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.validators import validate_phone, validate_resident_id
@@ -94,7 +95,7 @@ class Member(models.Model):
     education = models.CharField(_("education"), max_length=32, choices=Education.choices, blank=True)
     employer_name = models.CharField(_("employer"), max_length=200, blank=True)
     employer = models.ForeignKey(
-        "organizations.Employer",
+        "employers.Employer",
         verbose_name=_("employer unit"),
         on_delete=models.SET_NULL,
         null=True,

@@ -15,15 +15,15 @@ from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, Qu
 from django.db.models.functions import Reverse
 from django.http import Http404
 
-from apps.core.models import SensitiveAccess
-from apps.core.scoping import (
+from apps.accounts.models import SensitiveAccess
+from apps.core.validators import clean_text, normalize_resident_id
+from apps.organizations.models import Organization
+from apps.organizations.scope import (
     get_visible_or_404,
     is_in_scope,
     scope_queryset,
     visible_organizations,
 )
-from apps.core.validators import clean_text, normalize_resident_id
-from apps.organizations.models import Organization
 
 from .models import CURRENT_STATUSES, Member, NameBigrams, Transfer, WorkerCategory, id_number_is
 

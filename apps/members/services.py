@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.scoping import is_in_scope
-from apps.organizations.models import Employer, Organization
+from apps.employers.models import Employer
+from apps.organizations.models import Organization
+from apps.organizations.scope import is_in_scope
 
 from .cleaning import INPUT_FIELDS, clean_member_input
-from .models import Member, MemberStatus, Transfer
+from .models import Member, MemberExport, MemberStatus, Transfer
+from .tasks import build_member_export_task
 
 # What a clerk provides, less the sex: derived from the ID number (a given one is checked).
 EDITABLE_FIELDS = tuple(f for f in INPUT_FIELDS if f != "sex")
@@ -269,3 +271,15 @@ def cancel_transfer(*, transfer: Transfer, by) -> Transfer:
     transfer.decided_at = timezone.now()
     transfer.save()
     return transfer
+
+
+# --- background exports ---------------------------------------------------------------
+
+
+@transaction.atomic
+def request_member_export(*, actor, query: str, unmasked: bool) -> MemberExport:
+    """Record a background export of the member list as filtered by `query` and enqueue it
+    once committed. The rows are chosen again by the task, in the requester's scope then."""
+    export = MemberExport.objects.create(requested_by=actor, query=query[:1000], unmasked=unmasked)
+    build_member_export_task.delay(export_id=export.pk)
+    return export

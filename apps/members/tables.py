@@ -1,7 +1,8 @@
 """The member list table: masked identifiers, birth year only, sortable on indexed columns."""
 
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.privacy import birth_year, mask_id_number, mask_phone
 

@@ -5,6 +5,8 @@ from django.db import OperationalError
 
 from apps.core.tasks import TransactionAwareTask
 
+from . import exports
+
 
 @shared_task(
     base=TransactionAwareTask,
@@ -15,14 +17,10 @@ from apps.core.tasks import TransactionAwareTask
 )
 def build_member_export_task(*, export_id: int) -> str:
     # acks_late: writing the file is idempotent, so a worker lost halfway is simply redone.
-    from .exports import build_member_export
-
-    return build_member_export(export_id=export_id).status
+    return exports.build_member_export(export_id=export_id).status
 
 
 @shared_task
 def purge_member_exports() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): files of old background exports."""
-    from .exports import purge_member_exports as purge
-
-    return purge()
+    return exports.purge_member_exports()

@@ -16,15 +16,17 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from apps.core.models import SensitiveAccess
+from apps.accounts.models import SensitiveAccess
+from apps.accounts.services import record_sensitive_access
+from apps.core.forms import add_service_errors
 from apps.core.permissions import capability_required, require_capability
-from apps.core.privacy import birth_year, mask_id_number, mask_phone, record_sensitive_access
-from apps.core.scoping import get_visible_or_404, visible_organizations
+from apps.core.privacy import birth_year, mask_id_number, mask_phone
 from apps.organizations.models import Organization
+from apps.organizations.scope import get_visible_or_404, visible_organizations
 from apps.organizations.selectors import get_organization
 
 from . import selectors, services
-from .exports import export_response, fits_in_request, request_member_export
+from .exports import export_response, fits_in_request
 from .filters import MemberFilter
 from .forms import FindForm, MemberForm, StatusForm
 from .models import MemberExport
@@ -33,12 +35,6 @@ from .tables import AccessLogTable, MemberTable
 PER_PAGE = 25
 
 
-def _form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -143,7 +139,7 @@ def member_create(request):
                 actor=request.user, organization=form.cleaned_data["organization"], data=form.member_data
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The member was added."))
             return redirect("members:detail", pk=member.pk)
@@ -175,7 +171,7 @@ def member_edit(request, pk: int):
         try:
             services.update_member(actor=request.user, member=member, data=form.member_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The member was saved."))
             return redirect("members:detail", pk=member.pk)
@@ -199,7 +195,7 @@ def member_status(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("members:detail", pk=member.pk)
@@ -231,7 +227,7 @@ def member_export(request):
         return export_response(queryset, unmasked=unmasked)
     params = request.GET.copy()
     params.pop("unmasked", None)
-    export = request_member_export(actor=request.user, query=params.urlencode(), unmasked=unmasked)
+    export = services.request_member_export(actor=request.user, query=params.urlencode(), unmasked=unmasked)
     return redirect("members:export_status", pk=export.pk)
 
 

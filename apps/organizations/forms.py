@@ -7,8 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, code_validator
+from .scope import visible_organizations
 from .selectors import parent_choices
 from .services import LEVEL_KINDS, allowed_child_kinds
+
+# The city has ~11,000 organizations: above this many the merge target is typed by code.
+MAX_TARGET_CHOICES = 300
 
 
 def _kind_choices(kinds):
@@ -62,3 +66,26 @@ class OrganizationEditForm(_Crispy, forms.Form):
             kinds = set(allowed_child_kinds(organization.parent)) | {organization.kind}
         self.fields["kind"].choices = _kind_choices(kinds)
         self._setup_helper(_("Save"))
+
+
+class OrganizationChangeForm(_Crispy, forms.Form):
+    """Confirmation of a merge (with a target) or a dissolution (without)."""
+
+    target = forms.ModelChoiceField(
+        label=_("merge into"), queryset=Organization.objects.none(), to_field_name="code"
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label=_("I understand this cannot be undone here."), required=True)
+
+    def __init__(self, *args, user, source, merging: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if merging:
+            field = self.fields["target"]
+            field.queryset = visible_organizations(user).filter(status=Organization.Status.ACTIVE).exclude(path__startswith=source.path).order_by("path")
+            # The city has ~11,000 organizations: above a few hundred the target is typed by code.
+            if field.queryset.count() > MAX_TARGET_CHOICES:
+                field.widget = forms.TextInput(attrs={"placeholder": _("organization code")})
+                field.label = _("merge into (organization code)")
+        else:
+            del self.fields["target"]
+        self._setup_helper(_("Merge") if merging else _("Dissolve"))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -105,5 +106,48 @@ class Organization(models.Model):
         return other.path.startswith(self.path)
 
 
-# The ledger models live in their own module; Django finds models through this one.
-from .ledger.models import *  # noqa: E402,F401,F403
+class OrganizationChange(models.Model):
+    """Who merged or dissolved an organization, when and why (the history survives the node)."""
+
+    class Kind(models.TextChoices):
+        MERGED = "merged", _("merged")
+        DISSOLVED = "dissolved", _("dissolved")
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("union organization"),
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    target = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed_changes",
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    employers_moved = models.PositiveIntegerField(_("employers moved"), default=0)
+    children_moved = models.PositiveIntegerField(_("organizations moved"), default=0)
+    # What other apps moved along (e.g. {"members": 120}); filled by their hooks.
+    extra = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("organization change")
+        verbose_name_plural = _("organization changes")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="dissolved") | models.Q(target__isnull=False),
+                name="org_change_merge_has_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.get_kind_display()}"

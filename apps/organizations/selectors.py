@@ -1,4 +1,4 @@
-"""Every read of the union tree: starts from the user's scope (apps.core.scoping).
+"""Every read of the union tree: starts from the user's scope (apps.organizations.scope).
 
 Each function runs a fixed number of queries whatever the size of the tree, so pages
 built on them stay bounded at 11,000 nodes.
@@ -6,12 +6,11 @@ built on them stay bounded at 11,000 nodes.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import get_visible_or_404, scope_root_path, visible_organizations
-
-from .models import PATH_SEPARATOR, Organization
+from .models import PATH_SEPARATOR, Organization, OrganizationChange
+from .scope import EVERYTHING, get_visible_or_404, scope_root_path, visible_organizations
 
 # A county can have hundreds of children; the tree shows them a page at a time.
 TREE_PAGE_SIZE = 50
@@ -81,7 +80,7 @@ def tree_roots(*, actor) -> list[Organization]:
     if root is None:
         return []
     qs = visible_organizations(actor)
-    qs = qs.filter(parent__isnull=True) if root in ("", PATH_SEPARATOR) else qs.filter(path=root)
+    qs = qs.filter(parent__isnull=True) if root == EVERYTHING else qs.filter(path=root)
     return list(_with_child_count(qs))
 
 
@@ -153,3 +152,11 @@ def recent_history(*, organization: Organization, limit: int = HISTORY_SIZE) -> 
             )
         )
     return entries
+
+
+def organization_changes(*, organization: Organization) -> list[OrganizationChange]:
+    """Merges and dissolutions the organization took part in, as source or target."""
+    return list(
+        OrganizationChange.objects.filter(Q(organization=organization) | Q(target=organization))
+        .select_related("organization", "target", "by")
+    )

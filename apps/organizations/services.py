@@ -1,12 +1,20 @@
-"""Every write to the union tree."""
+"""Every write to the union tree: create, edit, merge, dissolve.
+
+Each service checks the actor's capability and scope itself (apps.organizations.scope),
+so a view is never the only guard. Merging or dissolving moves what other apps hang on
+the node through MOVE_HOOKS (employers, members), so this app imports none of them.
+"""
+
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import BigIntegerField, Case, F, Value, When
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from apps.core.scoping import is_in_scope
-
-from .models import Organization
+from .models import Organization, OrganizationChange
+from .scope import ensure_visible, require_in_scope
 
 K = Organization.Kind
 
@@ -74,8 +82,8 @@ def _check_actor_may_write(actor, capability: str, parent: Organization | None) 
     if parent is None:
         if not actor.is_superuser:
             raise ValidationError({"parent": _("Only a system administrator can create a top-level organization.")})
-    elif not is_in_scope(actor, parent):
-        raise ValidationError({"parent": _("The parent organization must lie within your scope.")})
+    else:
+        require_in_scope(actor, parent=parent)
 
 
 @transaction.atomic
@@ -100,8 +108,7 @@ def update_organization(*, actor, organization: Organization, name: str, kind: s
     org = Organization.objects.select_for_update(of=("self",)).select_related("parent").get(pk=organization.pk)
     if not actor.has_capability("organizations.edit"):
         raise PermissionDenied
-    if not is_in_scope(actor, org):
-        raise ValidationError(_("This organization lies outside your scope."))
+    ensure_visible(actor, org)
     if kind != org.kind:
         _check_kind_change(org, kind)
     org.name = name
@@ -125,3 +132,129 @@ def _check_kind_change(org: Organization, kind: str) -> None:
             {"kind": _("A %(kind)s cannot hold its existing children of kind: %(kinds)s.")
              % {"kind": Organization.Kind(kind).label, "kinds": ", ".join(str(b) for b in bad)}}
         )
+
+
+# --- merge and dissolve ---------------------------------------------------------------
+
+# Other apps register `hook(*, source, target, actor, reason) -> dict` here from their
+# AppConfig.ready() (target is None when dissolving); each moves its own rows, raises a
+# ValidationError when the change cannot be done, and returns counts for the change log,
+# e.g. {"members": 120}.
+MOVE_HOOKS: list[Callable[..., dict]] = []
+
+
+def _lock(*orgs: Organization) -> None:
+    ids = sorted(o.pk for o in orgs)
+    list(Organization.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    for org in orgs:
+        org.refresh_from_db()
+
+
+def _move_subtree(*, source: Organization, target: Organization, actor, reason: str) -> int:
+    """Re-parent source's children under target; one UPDATE rewrites every descendant's path,
+    then each moved node gets a history row (new parent/county, who, why)."""
+    new_county = target.pk if target.kind == K.COUNTY_FEDERATION else target.county_id
+    fk = BigIntegerField()
+    subtree = Organization.objects.filter(path__startswith=source.path).exclude(pk=source.pk)
+    moved_ids = list(subtree.values_list("pk", flat=True))
+    subtree.update(
+        path=Concat(Value(target.path), Substr("path", len(source.path) + 1)),
+        depth=F("depth") - source.depth + target.depth,
+        parent=Case(When(parent=source.pk, then=Value(target.pk)), default=F("parent"), output_field=fk),
+        county=Value(new_county, output_field=fk),
+    )
+    Organization.history.bulk_history_create(
+        list(Organization.objects.filter(pk__in=moved_ids)),
+        update=True,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+    return len(moved_ids)
+
+
+def _run_hooks(**kwargs) -> dict:
+    extra = {}
+    for hook in MOVE_HOOKS:
+        extra.update(hook(**kwargs) or {})
+    return extra
+
+
+def _close(org: Organization, *, status: str, actor, reason: str) -> None:
+    org.status = status
+    org._history_user = actor
+    org._change_reason = reason
+    org.save(update_fields=["status", "updated_at"])
+
+
+def _check_may_change(actor, *, source: Organization, target: Organization | None, reason: str) -> None:
+    if not actor.has_capability("organizations.merge"):
+        raise PermissionDenied
+    ensure_visible(actor, source)
+    require_in_scope(actor, target=target)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+
+
+@transaction.atomic
+def merge_organization(*, actor, source: Organization, target: Organization, reason: str) -> OrganizationChange:
+    """Merge `source` into `target`: its children and, through MOVE_HOOKS, its employers and
+    members move to `target`; `source` becomes "merged". Only a holder of organizations.merge
+    whose scope holds both; both must be active; `target` may not lie inside `source`; a
+    reason is required."""
+    _check_may_change(actor, source=source, target=target, reason=reason)
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("An organization cannot be merged into itself.")})
+    _lock(source, target)
+    if source.status != Organization.Status.ACTIVE or target.status != Organization.Status.ACTIVE:
+        raise ValidationError(_("Only active organizations can be merged."))
+    if target.path.startswith(source.path):
+        raise ValidationError(
+            {"target": _("An organization cannot be merged into one of its own sub-organizations.")}
+        )
+    if source.parent_id is None:
+        raise ValidationError(_("The top organization cannot be merged."))
+    extra = _run_hooks(source=source, target=target, actor=actor, reason=reason)
+    children_moved = Organization.objects.filter(parent=source).count()
+    _move_subtree(source=source, target=target, actor=actor, reason=reason)
+    _close(source, status=Organization.Status.MERGED, actor=actor, reason=reason)
+    return OrganizationChange.objects.create(
+        organization=source,
+        kind=OrganizationChange.Kind.MERGED,
+        target=target,
+        reason=reason,
+        by=actor,
+        employers_moved=extra.pop("employers", 0),
+        children_moved=children_moved,
+        extra=extra,
+    )
+
+
+@transaction.atomic
+def dissolve_organization(*, actor, organization: Organization, reason: str) -> OrganizationChange:
+    """Dissolve `organization`: refused while it has active child organizations, or while a
+    hook refuses (employers lying in it as county/township, current members); the employers
+    it covered become uncovered, with history; the status becomes "dissolved". Only a
+    holder of organizations.merge whose scope holds it; a reason is required."""
+    org = organization
+    _check_may_change(actor, source=org, target=None, reason=reason)
+    _lock(org)
+    if org.status != Organization.Status.ACTIVE:
+        raise ValidationError(_("Only an active organization can be dissolved."))
+    if org.parent_id is None:
+        raise ValidationError(_("The top organization cannot be dissolved."))
+    children = Organization.objects.filter(parent=org, status=Organization.Status.ACTIVE).count()
+    if children:
+        raise ValidationError(
+            _("%(count)d active organizations lie under this one; merge or dissolve them first.")
+            % {"count": children}
+        )
+    extra = _run_hooks(source=org, target=None, actor=actor, reason=reason)
+    _close(org, status=Organization.Status.DISSOLVED, actor=actor, reason=reason)
+    return OrganizationChange.objects.create(
+        organization=org,
+        kind=OrganizationChange.Kind.DISSOLVED,
+        reason=reason,
+        by=actor,
+        employers_moved=extra.pop("employers", 0),
+        extra=extra,
+    )

@@ -3,9 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import is_in_scope
-
 from .models import Organization
+from .scope import is_in_scope
 
 STATUS_BADGES = {
     Organization.Status.ACTIVE: "text-bg-success",

@@ -1,21 +1,23 @@
-"""Organization pages: list, tree, detail, create, edit. Thin: scope and reads come from
+"""Organization pages: list, tree, detail, create, edit, merge, dissolve. Thin: scope and reads come from
 selectors, writes from services. Outside the scope → 404 (before any right is checked,
 so a refusal never confirms that a row exists); a missing right inside it → 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from apps.core.permissions import require_capability
+from apps.core.forms import add_service_errors
+from apps.core.permissions import capability_required, require_capability
 
 from . import selectors, services
 from .filters import OrganizationFilter
-from .forms import OrganizationCreateForm, OrganizationEditForm
+from .forms import OrganizationChangeForm, OrganizationCreateForm, OrganizationEditForm
+from .models import Organization
 from .tables import STATUS_BADGES, OrganizationTable
 
 
@@ -64,6 +66,7 @@ def detail(request, code):
         "ancestors": selectors.ancestors_in_scope(actor=request.user, organization=org),
         "summary": selectors.children_summary(organization=org),
         "history": selectors.recent_history(organization=org),
+        "changes": selectors.organization_changes(organization=org),
         "status_badge": STATUS_BADGES.get(org.status, "text-bg-light"),
         "can_edit": request.user.has_capability("organizations.edit"),
         "can_merge": request.user.has_capability("organizations.merge"),
@@ -72,11 +75,6 @@ def detail(request, code):
     return render(request, "organizations/detail.html", context)
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (others on the form itself)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    for field, messages_ in errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_required
@@ -89,7 +87,7 @@ def create(request):
         try:
             org = services.add_organization(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Organization %(name)s was created.") % {"name": org.name})
             return redirect("organizations:detail", code=org.code)
@@ -106,9 +104,50 @@ def edit(request, code):
         try:
             services.update_organization(actor=request.user, organization=org, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Organization %(name)s was saved.") % {"name": form.cleaned_data["name"]})
             return redirect("organizations:detail", code=org.code)
     ancestors = selectors.ancestors_in_scope(actor=request.user, organization=org)
     return render(request, "organizations/form.html", {"form": form, "org": org, "ancestors": ancestors})
+
+
+def _change_page(request, code, *, merging: bool):
+    source = selectors.get_organization(actor=request.user, code=code)
+    form = OrganizationChangeForm(request.POST or None, user=request.user, source=source, merging=merging)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if merging:
+                target = form.cleaned_data["target"]
+                services.merge_organization(actor=request.user, source=source, target=target, reason=reason)
+                messages.success(
+                    request,
+                    _("%(source)s was merged into %(target)s.") % {"source": source, "target": target},
+                )
+                return redirect("organizations:detail", code=target.code)
+            services.dissolve_organization(actor=request.user, organization=source, reason=reason)
+            messages.success(request, _("%(name)s was dissolved.") % {"name": source})
+            return redirect("organizations:detail", code=source.code)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    context = {
+        "form": form,
+        "organization": source,
+        "merging": merging,
+        "children_count": source.children.filter(status=Organization.Status.ACTIVE).count(),
+        "changes": selectors.organization_changes(organization=source),
+    }
+    return render(request, "organizations/organization_change.html", context)
+
+
+@login_required
+@capability_required("organizations.merge")
+def merge(request, code):
+    return _change_page(request, code, merging=True)
+
+
+@login_required
+@capability_required("organizations.merge")
+def dissolve(request, code):
+    return _change_page(request, code, merging=False)

@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 
 from apps.members.models import Member
-from apps.organizations.models import Organization
 from apps.members.selectors import (
     members_count_by_county,
     members_count_by_organization,
     new_employment_count,
 )
+from apps.organizations.models import Organization
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,6 @@ def test_county_panel_for_a_county_outside_scope_is_404(client, tree, members, c
 
 def test_rate_and_new_sector_pages_load_the_county_member_panel(client, tree, city_staff):
     client.force_login(city_staff)
-    for name in ("organizations:rate", "organizations:new_sector"):
+    for name in ("employers:rate", "employers:new_sector"):
         body = client.get(reverse(name)).content.decode()
         assert reverse("members:county_counts") in body

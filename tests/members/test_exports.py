@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from apps.core.models import SensitiveAccess
+from apps.accounts.models import SensitiveAccess
 from apps.members.cleaning import clean_member_input
 from apps.members.exports import ROSTER_HEADERS
 from apps.members.models import Member
@@ -127,8 +127,9 @@ def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_change
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from apps.core.imports.services import create_import_job, run_validation
-    from apps.core.models import ImportJob, ImportRow
+    from apps.imports.models import ImportRow
+    from apps.imports.services import create_import_job
+    from apps.imports.validation import run_validation
 
     settings.MEDIA_ROOT = tmp_path
     MemberFactory(
@@ -147,7 +148,7 @@ def test_unmasked_export_reimports_through_the_roster_upload_with_nothing_change
     response = login(branch_officer).get(reverse("members:export"), {"unmasked": "1"})
     content = b"".join(response.streaming_content)
     job = create_import_job(
-        kind=ImportJob.Kind.ROSTER,
+        kind="roster",
         organization=tree.union_a1a,
         uploaded_by=branch_officer,
         uploaded_file=SimpleUploadedFile("export.xlsx", content),

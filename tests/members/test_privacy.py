@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from apps.core.models import SensitiveAccess
-from apps.core.privacy import birth_year, mask_id_number, mask_phone, record_sensitive_access
+from apps.accounts.models import SensitiveAccess
+from apps.accounts.services import record_sensitive_access
+from apps.core.privacy import birth_year, mask_id_number, mask_phone
 from tests.members.factories import MemberFactory, id_number_for
 
 

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from apps.core.imports.services import run_validation
-from apps.core.imports.tasks import validate_import
-from apps.core.models import ImportJob
+from apps.imports.models import ImportJob
+from apps.imports.tasks import validate_import
+from apps.imports.validation import run_validation
 from apps.members.models import Member
 from tests.browser.conftest import browser, live_server, page  # noqa: F401  (shared browser fixtures)
 from tests.members.roster_files import roster_row, roster_rows, xlsx_bytes

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.core.models import ImportJob
+from apps.imports.models import ImportJob
 from apps.members.models import Member
 from tests.members.roster_files import csv_bytes, person_id, roster_row, roster_rows, xlsx_bytes
 

@@ -6,8 +6,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from apps.core.imports.services import create_import_job, run_validation
-from apps.core.models import ImportJob
+from apps.imports.models import ImportJob
+from apps.imports.services import create_import_job
+from apps.imports.validation import run_validation
 from apps.members.models import Member
 from tests.members.roster_files import HEADERS, person_id, roster_row, roster_rows, upload, xlsx_bytes
 
@@ -18,7 +19,7 @@ def media(settings, tmp_path):
 
 
 def validated_job(org, user, rows) -> ImportJob:
-    job = create_import_job(kind=ImportJob.Kind.ROSTER, organization=org, uploaded_by=user,
+    job = create_import_job(kind="roster", organization=org, uploaded_by=user,
                             uploaded_file=upload(xlsx_bytes(rows)), enqueue=False)
     return run_validation(job_id=job.pk)
 
@@ -87,7 +88,7 @@ def test_sibling_officer_cannot_commit_another_unions_upload(login, tree, branch
 
 
 def test_progress_partial_polls_until_done_then_refreshes(login, tree, branch_officer):
-    job = create_import_job(kind=ImportJob.Kind.ROSTER, organization=tree.union_a1a, uploaded_by=branch_officer,
+    job = create_import_job(kind="roster", organization=tree.union_a1a, uploaded_by=branch_officer,
                             uploaded_file=upload(xlsx_bytes(roster_rows(3))), enqueue=False)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, rows_checked=1, rows_total=3)
     client = login(branch_officer)

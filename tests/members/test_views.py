@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.core.models import SensitiveAccess
+from apps.accounts.models import SensitiveAccess
 from apps.members.models import Member
 from tests.members.factories import MemberFactory, id_number_for
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from apps.organizations.models import Organization
 from apps.organizations.services import (
@@ -90,8 +91,8 @@ def test_a_county_keeps_its_kind(tree, city_staff):
                             kind=K.INDUSTRY_FEDERATION, status="active")
 
 
-def test_update_outside_scope_is_refused(tree, county_staff):
-    with pytest.raises(ValidationError):
+def test_update_outside_scope_is_404_from_the_service_too(tree, county_staff):
+    with pytest.raises(Http404):
         update_organization(actor=county_staff, organization=tree.union_b1, name="x", kind=K.GRASSROOTS,
                             status="active")
     assert Organization.objects.get(code="CB1").name == "丙公司工会"

@@ -194,8 +194,9 @@ def test_detail_shows_children_summary_and_history(client, tree, county_staff):
 def test_detail_queries_do_not_grow(client, tree, city_staff, django_assert_max_num_queries, size):
     bulk_children(tree.township_a1, size)
     client.force_login(city_staff)
-    # session, user, scope root, the node, ancestors, children by kind, subtree size, history; session save (3)
-    with django_assert_max_num_queries(11):
+    # session, user, scope root, the node, ancestors, children by kind, subtree size, history,
+    # merges/dissolutions; session save (3)
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("organizations:detail", args=["CA1"])).status_code == 200
 
 

@@ -6,6 +6,6 @@
 - writer.py   the safe .xlsx writer every export uses (formula neutralization).
 - bulk.py     COPY helper for big writes.
 
-The job, the row staging and the commit live in apps.core.imports; each upload kind
+The job, the row staging and the commit live in apps.imports; each upload kind
 (roster, employer ledger) supplies an Importer with its columns and its commit.
 """

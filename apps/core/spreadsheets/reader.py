@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from apps.core.validators import clean_text
-
 MB = 1024 * 1024
 
 

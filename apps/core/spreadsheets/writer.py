@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import xlsxwriter
+from django.utils.translation import gettext as _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,3 +92,41 @@ class SafeWorkbook:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+def write_upload_template(
+    target, *, sheet_name: str, columns, widths: dict | None = None, words_for=None, notes: Sequence[str] = (),
+    template_rows: int = 5000,
+) -> None:
+    """The template a clerk downloads for an upload: the columns' (Chinese) headers, text
+    format on the number-like columns so Excel keeps every digit, a drop-down list where
+    `words_for(field)` names the accepted words, and a second sheet explaining each column
+    (`%(values)s` in a column's help is replaced by its accepted words)."""
+    widths = widths or {}
+    words_for = words_for or (lambda field: [])
+    with SafeWorkbook(target, constant_memory=False) as book:
+        data = book.add_sheet(sheet_name)
+        sheet = data.sheet
+        for position, column in enumerate(columns):
+            default_width = 22 if column.text else 14
+            sheet.set_column(position, position, widths.get(column.field, default_width),
+                             book.text_format if column.text else None)
+            words = words_for(column.field)
+            if words:
+                sheet.data_validation(1, position, template_rows, position, {
+                    "validate": "list", "source": words, "error_type": "warning",
+                })
+        data.write_row([c.header for c in columns], book.header_format)
+        sheet.freeze_panes(1, 0)
+        explanation = book.add_sheet("填写说明")
+        explanation.set_widths([16, 22, 10, 90])
+        explanation.write_row([_("Column"), "English", _("Required"), _("How to fill it in")], book.header_format)
+        for column in columns:
+            help_text = str(column.help)
+            if "%(values)s" in help_text:
+                help_text = help_text % {"values": "、".join(words_for(column.field))}
+            explanation.write_row([column.header, column.english, _("yes") if column.required else _("no"), help_text])
+        if notes:
+            explanation.write_row([])
+            for note in notes:
+                explanation.write_row([str(note)])

@@ -2,6 +2,7 @@
 second sheet tells the clerk about each."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.spreadsheets.columns import Column
 
@@ -26,4 +27,14 @@ ROSTER_COLUMNS = (
     Column("worker_category", "职工类别", "worker_category",
            help=_("Optional, 在职职工 when empty. One of: %(values)s.")),
     Column("card_number", "会员证号", "card_number", text=True, help=_("Optional. The member card number.")),
+)
+
+# What the upload preview shows of each row (the importer masks the ID number and phone).
+ROSTER_PREVIEW_COLUMNS = (
+    ("name", pgettext_lazy("person", "name")),
+    ("id_number", _("resident ID number")),
+    ("sex", _("sex")),
+    ("phone", _("mobile phone")),
+    ("employer_name", _("employer")),
+    ("joined_on", _("joined on")),
 )

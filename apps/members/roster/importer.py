@@ -20,13 +20,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.history import history_insert_sql
-from apps.core.imports.importer import BaseImporter, StaleImport, StagedRow
-from apps.core.models import ImportRow
 from apps.core.privacy import mask_id_number, mask_phone
 from apps.core.spreadsheets.columns import Column, HeaderMap
+from apps.imports.importer import BaseImporter, StagedRow, StaleImport
+from apps.imports.models import ImportRow
 
 from ..cleaning import clean_member_input, parse_choice
-from ..models import CURRENT_STATUSES, Education, Member, MemberStatus, PoliticalStatus, Sex, Transfer, WorkerCategory
+from ..models import (
+    CURRENT_STATUSES,
+    Education,
+    Member,
+    MemberStatus,
+    PoliticalStatus,
+    Sex,
+    Transfer,
+    WorkerCategory,
+)
 from ..services import match_employer, request_transfer
 from .columns import ROSTER_COLUMNS
 

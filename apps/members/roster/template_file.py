@@ -4,7 +4,7 @@ lists for the choice columns, and a second sheet explaining each column."""
 
 from django.utils.translation import gettext as _
 
-from apps.core.spreadsheets.writer import SafeWorkbook
+from apps.core.spreadsheets.writer import write_upload_template
 
 from ..cleaning import CHOICE_WORDS
 from ..models import Education, PoliticalStatus, Sex, WorkerCategory
@@ -20,27 +20,11 @@ def allowed_words(field: str) -> list[str]:
 
 
 def write_roster_template(target) -> None:
-    with SafeWorkbook(target, constant_memory=False) as book:
-        data = book.add_sheet("会员名册")
-        sheet = data.sheet
-        for position, column in enumerate(ROSTER_COLUMNS):
-            sheet.set_column(position, position, WIDTHS.get(column.field, 10),
-                             book.text_format if column.text else None)
-            words = allowed_words(column.field)
-            if words:
-                sheet.data_validation(1, position, TEMPLATE_ROWS, position, {
-                    "validate": "list", "source": words, "error_type": "warning",
-                })
-        data.write_row([c.header for c in ROSTER_COLUMNS], book.header_format)
-        sheet.freeze_panes(1, 0)
-
-        notes = book.add_sheet("填写说明")
-        notes.set_widths([16, 18, 10, 90])
-        notes.write_row([_("Column"), "English", _("Required"), _("How to fill it in")], book.header_format)
-        for column in ROSTER_COLUMNS:
-            help_text = str(column.help) % {"values": "、".join(allowed_words(column.field))} if "%(values)s" in str(
-                column.help) else str(column.help)
-            notes.write_row([column.header, column.english, _("yes") if column.required else _("no"), help_text])
-        notes.write_row([])
-        notes.write_row([_("Headers may also be written in English; columns not listed here are ignored.")])
-        notes.write_row([_("One person per row. The first sheet is read; keep the header in the first row.")])
+    write_upload_template(
+        target, sheet_name="会员名册", columns=ROSTER_COLUMNS, widths=WIDTHS, words_for=allowed_words,
+        template_rows=TEMPLATE_ROWS,
+        notes=[
+            _("Headers may also be written in English; columns not listed here are ignored."),
+            _("One person per row. The first sheet is read; keep the header in the first row."),
+        ],
+    )

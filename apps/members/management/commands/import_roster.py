@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.imports.services import ImportRefused, commit_import, create_import_job, run_validation
-from apps.core.models import ImportJob, ImportRow
+from apps.imports.models import ImportJob, ImportRow
+from apps.imports.services import ImportRefused, commit_import, create_import_job
+from apps.imports.validation import run_validation
 from apps.organizations.models import Organization
 
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         with path.open("rb") as handle:
             try:
                 job = create_import_job(
-                    kind=ImportJob.Kind.ROSTER, organization=organization, uploaded_by=actor,
+                    kind="roster", organization=organization, uploaded_by=actor,
                     uploaded_file=File(handle, name=path.name), enqueue=False,
                 )
             except ImportRefused as exc:

@@ -1,0 +1,89 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization
+from apps.organizations.scope import visible_organizations
+
+from .models import Employer, Industry, NewSectorKind, Ownership, WorkInstructor
+from .selectors import visible_counties
+
+HEADCOUNT_BRACKETS = {
+    "lt25": (_("fewer than 25"), Q(headcount__lt=25)),
+    "25to49": (_("25 to 49"), Q(headcount__gte=25, headcount__lt=50)),
+    "50to99": (_("50 to 99"), Q(headcount__gte=50, headcount__lt=100)),
+    "100to999": (_("100 to 999"), Q(headcount__gte=100, headcount__lt=1000)),
+    "1000plus": (_("1000 or more"), Q(headcount__gte=1000)),
+    "ge25": (_("25 or more"), Q(headcount__gte=25)),
+    "ge50": (_("50 or more"), Q(headcount__gte=50)),
+}
+
+
+def _counties(request):
+    return visible_counties(request.user) if request else Organization.objects.none()
+
+
+def _townships(request):
+    if request is None:
+        return Organization.objects.none()
+    return (
+        visible_organizations(request.user)
+        .filter(kind=Organization.Kind.TOWNSHIP_FEDERATION)
+        .order_by("path")
+    )
+
+
+class EmployerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
+    county = django_filters.ModelChoiceFilter(label=_("county/district"), queryset=_counties)
+    township = django_filters.ModelChoiceFilter(label=_("township/street"), queryset=_townships)
+    industry = django_filters.ChoiceFilter(label=_("industry"), choices=Industry.choices)
+    ownership = django_filters.ChoiceFilter(label=_("ownership"), choices=Ownership.choices)
+    headcount = django_filters.ChoiceFilter(
+        label=_("headcount"), choices=[(k, v[0]) for k, v in HEADCOUNT_BRACKETS.items()], method="bracket"
+    )
+    covered = django_filters.ChoiceFilter(
+        label=_("covered by a union"),
+        choices=[("yes", _("covered")), ("no", _("not covered"))],
+        method="coverage",
+    )
+    new_sector_kind = django_filters.ChoiceFilter(label=_("new sector kind"), choices=NewSectorKind.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Employer.Status.choices)
+    union = django_filters.CharFilter(label=_("covering union code"), field_name="covering_union__code")
+
+    class Meta:
+        model = Employer
+        fields = [
+            "q",
+            "county",
+            "township",
+            "industry",
+            "ownership",
+            "headcount",
+            "covered",
+            "new_sector_kind",
+            "status",
+            "union",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(social_credit_code=value.upper()))
+
+    def bracket(self, queryset, name, value):
+        return queryset.filter(HEADCOUNT_BRACKETS[value][1])
+
+    def coverage(self, queryset, name, value):
+        return queryset.filter(covering_union__isnull=(value == "no"))
+
+
+class InstructorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    county = django_filters.ModelChoiceFilter(label=_("county/district"), queryset=_counties)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=WorkInstructor.Status.choices)
+
+    class Meta:
+        model = WorkInstructor
+        fields = ["q", "county", "status"]

@@ -1,0 +1,113 @@
+"""Input for the ledger screens. Validation lives in the model (clean) and the services;
+forms only narrow the choices to the user's scope."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.validators import normalize_phone
+from apps.organizations.models import Organization
+from apps.organizations.scope import visible_organizations
+
+from .models import COVERING_KINDS, DemonstrationSite, Employer, WorkInstructor
+from .selectors import county_choices_for, employers_visible_to
+from .services import EMPLOYER_FIELDS
+
+K = Organization.Kind
+
+
+class _CrispyMixin:
+    submit_label = _("Save")
+
+    def _setup_helper(self):
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def _orgs(user, *kinds):
+    return (
+        visible_organizations(user).filter(kind__in=kinds, status=Organization.Status.ACTIVE).order_by("path")
+    )
+
+
+class EmployerForm(_CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Employer
+        fields = list(EMPLOYER_FIELDS)
+        widgets = {"union_established_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = county_choices_for(user)
+        self.fields["township"].queryset = _orgs(user, K.TOWNSHIP_FEDERATION)
+        self.fields["covering_union"].queryset = _orgs(user, *COVERING_KINDS)
+        self._setup_helper()
+
+
+class WorkInstructorForm(_CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = WorkInstructor
+        fields = [
+            "name",
+            "phone",
+            "sent_by",
+            "county",
+            "employers",
+            "started_on",
+            "ended_on",
+            "status",
+            "notes",
+        ]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_by"].queryset = _orgs(
+            user,
+            K.CITY_FEDERATION,
+            K.COUNTY_FEDERATION,
+            K.TOWNSHIP_FEDERATION,
+            K.INDUSTRY_FEDERATION,
+            K.REGIONAL_FEDERATION,
+        )
+        self.fields["county"].queryset = county_choices_for(user)
+        self.fields["employers"].queryset = (
+            employers_visible_to(user).filter(is_new_sector=True).order_by("name")
+        )
+        self.fields["employers"].help_text = _("New-sector employers the instructor guides.")
+        self._setup_helper()
+
+    def clean_phone(self):
+
+        phone = self.cleaned_data["phone"]
+        return normalize_phone(phone) if phone else ""
+
+
+class InstructorVisitForm(_CrispyMixin, forms.Form):
+    submit_label = _("Record visit")
+
+    visited_on = forms.DateField(label=_("visited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    employer = forms.ModelChoiceField(
+        label=_("employer unit"), queryset=Employer.objects.none(), required=False
+    )
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, instructor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = instructor.employers.order_by("name")
+        self._setup_helper()
+
+
+class DemonstrationSiteForm(_CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = DemonstrationSite
+        fields = ["organization", "level", "year_named", "demonstrates", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _orgs(user, *K.values)
+        self._setup_helper()

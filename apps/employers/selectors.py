@@ -1,0 +1,200 @@
+"""Every read of the ledger: starts from the user's scope (apps.organizations.scope).
+
+Scope rule for employers: an employer is visible when its county, its township or its
+covering union lies in the user's subtree. County staff see their county's employers
+(and a township clerk their township's); a branch officer sees the employers covered by
+their union or a union under it. Instructors are visible through the county they work in
+or the federation that sent them; demonstration sites through their organization.
+"""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization
+from apps.organizations.scope import scope_queryset, scope_queryset_any, visible_organizations
+
+from .models import (
+    DemonstrationSite,
+    DemonstrationTarget,
+    Employer,
+    InstructorVisit,
+    NewSectorKind,
+    WorkInstructor,
+)
+from .rates import RateRow, rate_rows, total_row
+
+EMPLOYER_SCOPE_VIAS = ("county", "township", "covering_union")
+INSTRUCTOR_SCOPE_VIAS = ("county", "sent_by")
+
+
+def employers_visible_to(user) -> QuerySet[Employer]:
+    return scope_queryset_any(Employer.objects.all(), user, vias=EMPLOYER_SCOPE_VIAS)
+
+
+def employer_list(*, actor) -> QuerySet[Employer]:
+    """The employer list, with what the table shows joined in."""
+    # Ordered along employer_county_name_idx, so a page of the whole city is an index walk.
+    return (
+        employers_visible_to(actor)
+        .select_related("county", "township", "covering_union")
+        .order_by("county_id", "name", "id")
+    )
+
+
+def get_employer(*, actor, pk: int) -> Employer:
+    qs = employer_list(actor=actor)
+    return get_object_or_404(qs, pk=pk)
+
+
+def visible_counties(user) -> QuerySet[Organization]:
+    return visible_organizations(user).filter(kind=Organization.Kind.COUNTY_FEDERATION).order_by("code")
+
+
+def county_choices_for(user) -> QuerySet[Organization]:
+    """Counties a user may pick in a form or a filter: those in scope, or their own county."""
+    counties = visible_counties(user)
+    county_id = getattr(getattr(user, "organization", None), "county_id", None)
+    if county_id and not user.is_superuser:
+        counties = counties | Organization.objects.filter(pk=county_id)
+    return counties.order_by("code")
+
+
+# --- establishment rate ------------------------------------------------------------
+
+
+def county_rate_table(*, actor) -> tuple[list[RateRow], RateRow]:
+    """Rows per county of the user's scope (counties without employers show zeros), and the total."""
+    rows = rate_rows(employers_visible_to(actor), group_by="county")
+    by_county = {row.key: row for row in rows}
+    counties = Organization.objects.filter(Q(pk__in=list(by_county)) | Q(pk__in=visible_counties(actor)))
+    table = []
+    for county in counties.order_by("code").only("id", "name", "code"):
+        row = by_county.get(county.pk) or RateRow(key=county.pk, label="")
+        row.label = county.name
+        table.append(row)
+    return table, total_row(table, _("Total"))
+
+
+def new_sector_rate_table(*, actor, county: Organization | None = None) -> tuple[list[RateRow], RateRow]:
+    """Rows per new-sector kind (every kind listed, zeros included), and the total."""
+    employers = employers_visible_to(actor).filter(is_new_sector=True)
+    if county is not None:
+        employers = employers.filter(county=county)
+    by_kind = {row.key: row for row in rate_rows(employers, group_by="new_sector_kind")}
+    table = []
+    for kind in NewSectorKind:
+        row = by_kind.get(kind.value) or RateRow(key=kind.value, label="")
+        row.label = kind.label
+        table.append(row)
+    return table, total_row(table, _("Total"))
+
+
+# --- work instructors ----------------------------------------------------------------
+
+
+def instructors_visible_to(user) -> QuerySet[WorkInstructor]:
+    return scope_queryset_any(WorkInstructor.objects.all(), user, vias=INSTRUCTOR_SCOPE_VIAS)
+
+
+def instructor_list(*, actor) -> QuerySet[WorkInstructor]:
+    return (
+        instructors_visible_to(actor)
+        .select_related("county", "sent_by")
+        .annotate(employer_count=Count("employers", distinct=True))
+        .order_by("county__code", "name", "id")
+    )
+
+
+def instructor_counts_per_county(*, actor) -> list[dict]:
+    """[{county name, active, total}] for the counties in which visible instructors work."""
+    rows = (
+        instructors_visible_to(actor)
+        .order_by()
+        .values("county__code", "county__name")
+        .annotate(total=Count("id"), active=Count("id", filter=Q(status=WorkInstructor.Status.ACTIVE)))
+        .order_by("county__code")
+    )
+    return list(rows)
+
+
+def get_instructor(*, actor, pk: int) -> WorkInstructor:
+    qs = (
+        instructors_visible_to(actor)
+        .select_related("county", "sent_by")
+        .prefetch_related(
+            Prefetch("employers", queryset=Employer.objects.select_related("county", "covering_union")),
+            Prefetch("visits", queryset=InstructorVisit.objects.select_related("employer", "recorded_by")),
+        )
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+# --- demonstration sites -------------------------------------------------------------
+
+
+def demonstration_sites_visible_to(user) -> QuerySet[DemonstrationSite]:
+    return scope_queryset(DemonstrationSite.objects.all(), user, via="organization")
+
+
+def demonstration_site_list(*, actor) -> QuerySet[DemonstrationSite]:
+    return (
+        demonstration_sites_visible_to(actor)
+        .select_related("organization", "organization__county")
+        .order_by("organization__county__code", "-year_named", "id")
+    )
+
+
+def get_demonstration_site(*, actor, pk: int) -> DemonstrationSite:
+    return get_object_or_404(demonstration_site_list(actor=actor), pk=pk)
+
+
+def demonstration_by_county(*, actor) -> list[dict]:
+    """Per county in scope: active sites, the target (min–max) and whether it is met (count ≥ min)."""
+    counts = dict(
+        demonstration_sites_visible_to(actor)
+        .filter(status=DemonstrationSite.Status.ACTIVE)
+        .order_by()
+        .values_list("organization__county")
+        .annotate(n=Count("id"))
+    )
+    targets = {t.county_id: t for t in DemonstrationTarget.objects.all()}
+    default = targets.get(None) or DemonstrationTarget()
+    result = []
+    for county in visible_counties(actor).only("id", "name", "code"):
+        target = targets.get(county.pk, default)
+        count = counts.get(county.pk, 0)
+        result.append(
+            {
+                "county": county,
+                "count": count,
+                "minimum": target.minimum,
+                "maximum": target.maximum,
+                "met": count >= target.minimum,
+            }
+        )
+    return result
+
+
+# --- the panel on an organization's page -------------------------------------------------
+
+PANEL_EMPLOYER_LIMIT = 10
+
+
+def organization_ledger_summary(*, actor, organization: Organization) -> dict:
+    """What the organization page shows from the ledger: employers it covers, instructors
+    working with them and its demonstration sites."""
+    covered = employers_visible_to(actor).filter(covering_union=organization)
+    instructors = (
+        instructors_visible_to(actor)
+        .filter(Q(sent_by=organization) | Q(employers__covering_union=organization))
+        .distinct()
+        .select_related("county")
+    )
+    return {
+        "organization": organization,
+        "covered_count": covered.count(),
+        "covered_employers": list(covered.select_related("county").order_by("name")[:PANEL_EMPLOYER_LIMIT]),
+        "instructors": list(instructors.order_by("name")[:PANEL_EMPLOYER_LIMIT]),
+        "sites": list(DemonstrationSite.objects.filter(organization=organization).order_by("-year_named")),
+    }

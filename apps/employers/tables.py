@@ -1,0 +1,61 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import DemonstrationSite, Employer, WorkInstructor
+
+
+class EmployerTable(tables.Table):
+    name = tables.LinkColumn(
+        "employers:employer_detail",
+        args=[tables.A("pk")],
+        verbose_name=_("name"),
+        attrs={"td": {"style": "min-width: 12em"}},
+    )
+    covering_union = tables.Column(verbose_name=_("covering union"), default="—")
+
+    class Meta:
+        model = Employer
+        fields = (
+            "name",
+            "social_credit_code",
+            "county",
+            "township",
+            "industry",
+            "ownership",
+            "headcount",
+            "new_sector_kind",
+            "covering_union",
+            "status",
+        )
+        order_by_field = "sort"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No employer units match.")
+
+
+class InstructorTable(tables.Table):
+    name = tables.LinkColumn("employers:instructor_detail", args=[tables.A("pk")], verbose_name=pgettext_lazy("person", "name"))
+    employer_count = tables.Column(verbose_name=_("assigned organizations"))
+
+    class Meta:
+        model = WorkInstructor
+        fields = ("name", "county", "sent_by", "employer_count", "started_on", "ended_on", "status")
+        order_by_field = "sort"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No work instructors match.")
+
+
+class DemonstrationSiteTable(tables.Table):
+    county = tables.Column(
+        accessor="organization__county", verbose_name=_("county/district"), orderable=False
+    )
+    edit = tables.LinkColumn(
+        "employers:site_edit", args=[tables.A("pk")], text=_("Edit"), orderable=False, verbose_name=""
+    )
+
+    class Meta:
+        model = DemonstrationSite
+        fields = ("organization", "county", "level", "year_named", "demonstrates", "status")
+        order_by_field = "sort"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No demonstration sites yet.")

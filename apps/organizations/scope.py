@@ -1,0 +1,112 @@
+"""The one scope module: which organizations, and so which rows, a user may see or touch.
+
+Every list, detail, search, count, export, task and report starts here (DESIGN.md "Who
+uses it"). A user sees their organization and everything under it (the materialized
+path prefix); a superuser sees everything; anybody else — anonymous, inactive, without
+an organization — sees nothing.
+
+Two guards, one per way a target arrives:
+- an object named in a URL (or acted on by a service) lies outside the scope → Http404,
+  never 403, so its existence does not leak (`get_visible_or_404`, `ensure_visible`);
+- an organization chosen in a form lies outside the scope → a ValidationError on that
+  field, so the form says which choice is wrong (`require_in_scope`).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Organization
+
+EVERYTHING = ""
+
+
+def scope_root_path(user) -> str | None:
+    """The path prefix of the user's scope: EVERYTHING ("") for a superuser, None for nothing.
+
+    The superuser rule lives here and nowhere else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return EVERYTHING
+    org = user.organization
+    if org is None:
+        return None
+    return org.path
+
+
+def sees_everything(user) -> bool:
+    return scope_root_path(user) == EVERYTHING
+
+
+def scope_queryset(queryset: QuerySet, user, *, via: str = "organization") -> QuerySet:
+    """Restrict `queryset` to rows whose organization (reached through `via`) is in scope.
+
+    `via` is the lookup from the model to its Organization: "organization",
+    "employer__covering_union"; "" when the queryset is of Organization itself.
+    """
+    root = scope_root_path(user)
+    if root is None:
+        return queryset.none()
+    if root == EVERYTHING:
+        return queryset
+    lookup = f"{via}__path__startswith" if via else "path__startswith"
+    return queryset.filter(**{lookup: root})
+
+
+def scope_queryset_any(queryset: QuerySet, user, *, vias: tuple[str, ...]) -> QuerySet:
+    """Rows whose organization through *any* of `vias` lies in the user's scope (an employer
+    is visible through its county, its township or its covering union).
+
+    The same rule as OR-ing scope_queryset(via=...) over each via, written as id subqueries
+    of visible_organizations(): the OR of three LIKE filters over three joined copies of the
+    tree cost 160 ms for a county on the city data (30,000 employers); the hashed subqueries
+    cost a few ms. The whole city needs no filter.
+    """
+    root = scope_root_path(user)
+    if root is None:
+        return queryset.none()
+    if root == EVERYTHING:
+        return queryset
+    visible = visible_organizations(user).values("pk")
+    condition = Q()
+    for via in vias:
+        condition |= Q(**{f"{via}__in": visible})
+    return queryset.filter(condition)
+
+
+def visible_organizations(user) -> QuerySet[Organization]:
+    """The user's organization and everything under it."""
+    return scope_queryset(Organization.objects.all(), user, via="")
+
+
+def get_visible_or_404(queryset: QuerySet, user, *, via: str = "organization", **lookup) -> Model:
+    """One row by `lookup`, or 404 when it does not exist or lies outside the user's scope."""
+    try:
+        return scope_queryset(queryset, user, via=via).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def is_in_scope(user, organization: Organization) -> bool:
+    root = scope_root_path(user)
+    return root is not None and organization.path.startswith(root)
+
+
+def ensure_visible(user, organization: Organization) -> None:
+    """A service's guard for the object it acts on: outside the scope answers 404."""
+    if not is_in_scope(user, organization):
+        raise Http404
+
+
+def require_in_scope(user, **targets: Organization | None) -> None:
+    """A service's guard for organizations chosen in a form: each named target (None is
+    allowed) must lie in the user's scope, else one ValidationError naming every bad field."""
+    errors = {
+        field: _("%(name)s lies outside your scope.") % {"name": organization}
+        for field, organization in targets.items()
+        if organization is not None and not is_in_scope(user, organization)
+    }
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,74 @@
+"""Who the benchmark acts as, and what they look for.
+
+The county is the one with the most members and the branch union the biggest union
+inside it, so every sample row is in all three users' scopes and the branch user's
+lists are the heaviest a branch officer has. The users are made inside the caller's
+rolled-back transaction and never outlive the run.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+
+from apps.accounts.roles import Role
+from apps.members.models import Member
+from apps.organizations.models import Organization
+
+
+@dataclass
+class Sample:
+    county: Organization
+    union: Organization
+    member_id: int | None
+    id_number: str
+    name: str
+    union_members: int
+
+
+@dataclass
+class Actor:
+    key: str  # "city" | "county" | "branch"
+    user: object
+
+
+def pick_sample() -> Sample | None:
+    """The county and union the benchmark works in, and one active member of that union."""
+
+    biggest_union = (
+        Member.objects.filter(status="active")
+        .values("organization_id", "organization__county_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organization_id")
+        .first()
+    )
+    if biggest_union is None:
+        return None
+    union = Organization.objects.get(pk=biggest_union["organization_id"])
+    county = union.county or union
+    members = Member.objects.filter(organization=union, status="active").order_by("id")
+    # The middle member rather than the first: not the row the table happens to start with.
+    member = members[biggest_union["n"] // 2]
+    return Sample(county=county, union=union, member_id=member.pk, id_number=member.id_number,
+                  name=member.name, union_members=biggest_union["n"])
+
+
+def make_actors(sample: Sample, *, prefix: str = "benchmark") -> list[Actor]:
+    """One user per scope level; the benchmark calls it inside a transaction that is rolled back."""
+    User = get_user_model()
+    city = Organization.objects.filter(parent__isnull=True).order_by("id").first()
+    specs = [
+        ("city", Role.CITY_STAFF, city),
+        ("county", Role.COUNTY_STAFF, sample.county),
+        ("branch", Role.BRANCH_OFFICER, sample.union),
+    ]
+    actors = []
+    for key, role, organization in specs:
+        user = User.objects.create(username=f"{prefix}-{key}", role=role, organization=organization)
+        actors.append(Actor(key=key, user=user))
+    return actors
+
+
+def make_admin_user():
+    """A staff superuser for the Django admin comparison (same rolled-back transaction)."""
+    return get_user_model().objects.create(username="benchmark-admin", is_staff=True, is_superuser=True)

@@ -1,0 +1,52 @@
+"""Demo data: `python manage.py seed_demo --scale small|city`.
+
+Each app contributes a `demo.py` with `seed(ctx)`; this command only orders them.
+Every step is idempotent (get-or-create by natural key, or skip when present),
+so running the command twice changes nothing.
+"""
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from demo import accounts, employers, members, organizations
+
+# Order matters: later steps read what earlier ones made.
+DEMO_STEPS = [organizations, employers, members, accounts]
+
+
+@dataclass
+class DemoContext:
+    scale: str
+    rng: random.Random
+    out: "BaseCommand"
+    facts: dict = field(default_factory=dict)  # what a step wants later steps (and the summary) to know
+
+    def say(self, message: str) -> None:
+        self.out.stdout.write(message)
+
+
+class Command(BaseCommand):
+    help = "Create demo data shaped like the reference city (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["small", "city"], default="small")
+        parser.add_argument("--seed", type=int, default=20261124, help="random seed (deterministic output)")
+
+    def handle(self, *args, scale, seed, **options):
+        ctx = DemoContext(scale=scale, rng=random.Random(seed), out=self)
+        for module in DEMO_STEPS:
+            started = time.monotonic()
+            module.seed(ctx)
+            step = module.__name__.removeprefix("demo.")
+            self.stdout.write(f"  {step}: {time.monotonic() - started:.1f}s")
+        # Bulk loads leave the planner without statistics until autovacuum gets to them
+        # (never, where it is off): with none, "path LIKE '/3713/%'" was estimated at 7
+        # organizations instead of 10,971 and a city user's age filter took 7 s, not 18 ms.
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(f"  planner statistics (ANALYZE): {time.monotonic() - started:.1f}s")

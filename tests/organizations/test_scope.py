@@ -1,0 +1,79 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from apps.employers.models import Employer
+from apps.organizations.models import Organization
+from apps.organizations.scope import (
+    ensure_visible,
+    get_visible_or_404,
+    is_in_scope,
+    require_in_scope,
+    scope_queryset_any,
+    visible_organizations,
+)
+from tests.employers.factories import EmployerFactory
+
+
+def codes(qs):
+    return sorted(qs.values_list("code", flat=True))
+
+
+def test_city_staff_sees_the_whole_tree(tree, city_staff):
+    assert codes(visible_organizations(city_staff)) == ["C", "CA", "CA1", "CA1a", "CA1b", "CB", "CB1"]
+
+
+def test_county_staff_sees_exactly_their_county_subtree(tree, county_staff):
+    assert codes(visible_organizations(county_staff)) == ["CA", "CA1", "CA1a", "CA1b"]
+
+
+def test_branch_officer_sees_only_their_union(tree, branch_officer):
+    assert codes(visible_organizations(branch_officer)) == ["CA1a"]
+
+
+def test_code_prefix_does_not_leak_into_scope(tree, branch_officer):
+    # "CA1a" is a string prefix of "CA1ab"; the path separator keeps them apart.
+    from tests.organizations.factories import OrganizationFactory
+
+    OrganizationFactory(code="CA1ab", parent=tree.township_a1)
+    assert codes(visible_organizations(branch_officer)) == ["CA1a"]
+
+
+def test_row_outside_scope_is_404(tree, branch_officer):
+    with pytest.raises(Http404):
+        get_visible_or_404(Organization.objects.all(), branch_officer, via="", code="CA1b")
+    assert get_visible_or_404(Organization.objects.all(), branch_officer, via="", code="CA1a") == tree.union_a1a
+
+
+def test_inactive_or_orgless_user_sees_nothing(tree, branch_officer):
+    branch_officer.is_active = False
+    assert not visible_organizations(branch_officer).exists()
+    assert not is_in_scope(branch_officer, tree.union_a1a)
+
+
+def test_county_is_derived_from_the_tree(tree):
+    assert tree.union_a1a.county == tree.county_a
+    assert tree.county_a.county == tree.county_a
+    assert tree.city.county is None
+    assert tree.union_a1a.depth == 3
+
+
+def test_any_of_several_links_in_scope_makes_a_row_visible(tree, branch_officer, county_staff):
+    """The employer rule: visible through its county, its township or its covering union."""
+    covered = EmployerFactory(county=tree.county_a, covering_union=tree.union_a1a)
+    sibling = EmployerFactory(county=tree.county_a, covering_union=tree.union_a1b)
+    other_county = EmployerFactory(county=tree.county_b, covering_union=tree.union_b1)
+    vias = ("county", "township", "covering_union")
+    mine = set(scope_queryset_any(Employer.objects.all(), branch_officer, vias=vias))
+    assert mine == {covered}
+    county = set(scope_queryset_any(Employer.objects.all(), county_staff, vias=vias))
+    assert county == {covered, sibling} and other_county not in county
+
+
+def test_a_service_guard_answers_404_for_the_object_and_a_field_error_for_a_form_choice(tree, branch_officer):
+    with pytest.raises(Http404):
+        ensure_visible(branch_officer, tree.union_a1b)
+    ensure_visible(branch_officer, tree.union_a1a)
+    with pytest.raises(ValidationError) as refused:
+        require_in_scope(branch_officer, organization=tree.union_a1b, parent=tree.union_a1a, other=None)
+    assert set(refused.value.message_dict) == {"organization"}
