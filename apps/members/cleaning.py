@@ -1,11 +1,11 @@
 """One rule for a member's fields, used by the create/edit forms, the services and the
 roster upload alike (STYLE.md "one validator per identifier").
 
-`clean_member_input(raw)` takes what a clerk typed or a spreadsheet row held (codes,
-English labels or the Chinese words of GLOSSARY.md for the choice columns) and returns
+`clean_member_input(raw)` takes what a clerk typed or a spreadsheet row held (for the
+choice columns: the words of apps.members.choice_words, codes or labels) and returns
 the stored values, or raises ValidationError with a dict {field: [messages]} naming
-every bad field at once. `CHOICE_WORDS` is also what the export writes, so an export
-re-imports unchanged (the round trip).
+every bad field at once. The first word of each value is also what the export writes,
+so an export re-imports unchanged (the round trip).
 """
 
 import datetime
@@ -27,43 +27,8 @@ from apps.core.validators import (
     validate_not_future,
 )
 
-from .models import Education, MemberStatus, PoliticalStatus, Sex, WorkerCategory
-
-# The Chinese words of GLOSSARY.md (and common variants) for each stored choice. The
-# first word is the one the template and the export write.
-CHOICE_WORDS: dict[type, dict[str, tuple[str, ...]]] = {
-    Sex: {Sex.MALE: ("男", "男性"), Sex.FEMALE: ("女", "女性")},
-    PoliticalStatus: {
-        PoliticalStatus.CPC_MEMBER: ("中共党员", "党员"),
-        PoliticalStatus.CPC_PROBATIONARY: ("中共预备党员", "预备党员"),
-        PoliticalStatus.CYL_MEMBER: ("共青团员", "团员"),
-        PoliticalStatus.DEMOCRATIC_PARTY: ("民主党派成员", "民主党派"),
-        PoliticalStatus.NON_PARTY: ("无党派人士",),
-        PoliticalStatus.MASSES: ("群众",),
-    },
-    Education: {
-        Education.PRIMARY: ("小学及以下", "小学"),
-        Education.JUNIOR_HIGH: ("初中",),
-        Education.SENIOR_HIGH: ("高中/中专", "高中", "中专", "中职", "技校"),
-        Education.JUNIOR_COLLEGE: ("大专", "专科", "高职"),
-        Education.BACHELOR: ("本科", "大学本科"),
-        Education.MASTER: ("硕士研究生", "硕士", "研究生"),
-        Education.DOCTORATE: ("博士研究生", "博士"),
-    },
-    WorkerCategory: {
-        WorkerCategory.REGULAR: ("在职职工", "职工"),
-        WorkerCategory.MIGRANT: ("农民工",),
-        WorkerCategory.NEW_EMPLOYMENT: ("新就业形态劳动者", "新就业形态"),
-        WorkerCategory.DISPATCHED: ("劳务派遣工", "派遣工", "劳务派遣"),
-    },
-    MemberStatus: {
-        MemberStatus.ACTIVE: ("在册",),
-        MemberStatus.RETAINED: ("保留会籍",),
-        MemberStatus.TRANSFERRED_OUT: ("已转出",),
-        MemberStatus.WITHDRAWN: ("已退会",),
-        MemberStatus.DECEASED: ("已故",),
-    },
-}
+from .choice_words import CHOICE_WORDS, COLUMN_CHOICES, COLUMN_WORDS, word_key, written_words
+from .models import Sex, WorkerCategory
 
 
 def choice_word(choices: type, value: str) -> str:
@@ -71,42 +36,62 @@ def choice_word(choices: type, value: str) -> str:
     return CHOICE_WORDS[choices][value][0] if value else ""
 
 
-@functools.lru_cache(maxsize=64)
-def _choice_lookup(choices: type, language: str | None) -> dict[str, str]:
-    """Every accepted spelling → stored value, built once per choices class and language
-    (formatting lazy labels on every cell cost the roster upload two thirds of its cleaning)."""
-    table = {}
-    for value, label in choices.choices:
-        table[value.casefold()] = value
-        table[str(label).casefold()] = value
-    return table | _word_lookup(choices)  # the Chinese words win, in every language
+_FIELD_OF_CHOICES = {choices: field for field, choices in COLUMN_CHOICES.items() if choices is not None}
 
 
 @functools.lru_cache(maxsize=16)
-def _word_lookup(choices: type) -> dict[str, str]:
-    """The Chinese words → stored value; the same in every language, so a cell holding one
-    is parsed without asking for the active language (100,000 times per upload)."""
-    return {word: value for value, words in CHOICE_WORDS[choices].items() for word in words}
+def _word_lookup(field: str) -> dict[str, str]:
+    """A column's words → stored value, each as written and as word_key compares it; the
+    same in every language, so a cell holding one is parsed without asking for the active
+    language (100,000 times per upload)."""
+    table = {}
+    for value, words in COLUMN_WORDS[field].items():
+        for word in words:
+            table[word] = table[word_key(word)] = value
+    return table
 
 
-def parse_choice(choices: type, raw) -> str:
-    """A stored choice from its code, English label or a Chinese word; "" for a blank cell."""
+@functools.lru_cache(maxsize=64)
+def _choice_lookup(choices: type, language: str | None) -> dict[str, str]:
+    """Codes and labels → stored value, built once per choices class and language
+    (formatting lazy labels on every cell cost the roster upload two thirds of its cleaning)."""
+    table = {}
+    for value, label in choices.choices:
+        table[word_key(value)] = value
+        table[word_key(str(label))] = value
+    return table
+
+
+def parse_word(field: str, raw) -> str:
+    """The stored value of a choice column (apps.members.choice_words.COLUMN_WORDS) from one
+    of its words, a code or a label of the active language; "" for a blank cell."""
     text = clean_text(raw)
     if not text:
         return ""
-    value = _word_lookup(choices).get(text)
+    words = _word_lookup(field)
+    value = words.get(text) or words.get(word_key(text))
     if value:
         return value
-    lookup = _choice_lookup(choices, get_language())
-    value = lookup.get(text) or lookup.get(text.casefold())
-    if value:
+    choices = COLUMN_CHOICES[field]
+    if choices is not None and (value := _choice_lookup(choices, get_language()).get(word_key(text))):
         return value
-    allowed = "、".join(words[0] for words in CHOICE_WORDS[choices].values())
+    if field == "ethnicity":  # 58 names are too many for one message
+        raise ValidationError(
+            _("%(value)s is not an ethnic group named in GB 3304, such as 汉族, 回族 or 满族 "
+              "(the template's explanation sheet lists them all)."),
+            code="invalid_choice",
+            params={"value": text},
+        )
     raise ValidationError(
         _("%(value)s is not one of the allowed values: %(allowed)s."),
         code="invalid_choice",
-        params={"value": text, "allowed": allowed},
+        params={"value": text, "allowed": "、".join(written_words(field))},
     )
+
+
+def parse_choice(choices: type, raw) -> str:
+    """A stored choice from its code, label or one of its words; "" for a blank cell."""
+    return parse_word(_FIELD_OF_CHOICES[choices], raw)
 
 
 # Fields a clerk provides; sex and birth date derive from the ID number.
@@ -123,7 +108,7 @@ INPUT_FIELDS = (
     "worker_category",
     "card_number",
 )
-_TEXT_LIMITS = {"ethnicity": 20, "employer_name": 200, "card_number": 32}
+_TEXT_LIMITS = {"employer_name": 200, "card_number": 32}
 
 
 def _clean_one(field: str, raw):
@@ -133,18 +118,16 @@ def _clean_one(field: str, raw):
         return normalize_resident_id(raw)
     if field == "phone":
         return normalize_phone(raw) if clean_text(raw) else ""
-    if field in ("political_status", "education"):
-        return parse_choice(PoliticalStatus if field == "political_status" else Education, raw)
     if field == "worker_category":
-        return parse_choice(WorkerCategory, raw) or WorkerCategory.REGULAR
+        return parse_word(field, raw) or WorkerCategory.REGULAR
+    if field in COLUMN_WORDS:
+        return parse_word(field, raw)
     if field == "joined_on":
         if raw is None or (isinstance(raw, str) and not clean_text(raw)):
             return None
         value = parse_date(raw)
         validate_not_future(value)
         return value
-    if field == "sex":
-        return parse_choice(Sex, raw)
     text = clean_text(raw)
     if len(text) > _TEXT_LIMITS[field]:
         raise ValidationError(

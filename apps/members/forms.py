@@ -56,7 +56,9 @@ class MemberForm(forms.Form):
         help_text=_("Optional: derived from the ID number; if given it must agree."),
     )
     phone = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
-    ethnicity = forms.CharField(label=_("ethnicity"), max_length=20, required=False)
+    ethnicity = forms.CharField(
+        label=_("ethnicity"), max_length=20, required=False, help_text=_("A name of GB 3304, e.g. 汉族 or 回族.")
+    )
     political_status = forms.ChoiceField(
         label=_("political status"), choices=[("", "---------"), *PoliticalStatus.choices], required=False
     )

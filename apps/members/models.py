@@ -32,6 +32,10 @@ class Sex(models.TextChoices):
 
 
 class PoliticalStatus(models.TextChoices):
+    """GB/T 4762-1984 政治面貌代码 has thirteen values; the eight democratic parties (its codes
+    04-11) are kept as one value, as the union counts them (apps.members.choice_words
+    accepts each party's name for it)."""
+
     CPC_MEMBER = "cpc_member", _("CPC member")
     CPC_PROBATIONARY = "cpc_probationary", _("probationary CPC member")
     CYL_MEMBER = "cyl_member", _("Communist Youth League member")
@@ -41,13 +45,36 @@ class PoliticalStatus(models.TextChoices):
 
 
 class Education(models.TextChoices):
+    """The level of education a roster states, as precisely as it states it.
+
+    Rosters say "研究生" without saying master or doctorate, and "初中及以下" without saying
+    which: those are values of their own (POSTGRADUATE, JUNIOR_HIGH_OR_BELOW), never a
+    guess at the finer one. Every value falls in exactly one of the union's statistical
+    groups (EDUCATION_GROUPS); apps.members.choice_words maps the GB/T 4658-2006 names
+    and the clerks' short forms onto these values.
+    """
+
     PRIMARY = "primary", _("primary school or below")
     JUNIOR_HIGH = "junior_high", _("junior high school")
+    JUNIOR_HIGH_OR_BELOW = "junior_high_or_below", _("junior high school or below")
     SENIOR_HIGH = "senior_high", _("senior high school / technical secondary school")
     JUNIOR_COLLEGE = "junior_college", _("junior college")
     BACHELOR = "bachelor", _("bachelor's degree")
+    POSTGRADUATE = "postgraduate", _("postgraduate")
     MASTER = "master", _("master's degree")
     DOCTORATE = "doctorate", _("doctorate")
+
+
+# The union's annual statistics count members by education in five groups, 研究生 /
+# 大学本科 / 大学专科 / 高中、中专 / 初中及以下; each group is named by the value whose label
+# is the group's name. Count a group with education__in=EDUCATION_GROUPS[group].
+EDUCATION_GROUPS: dict[str, tuple[str, ...]] = {
+    Education.POSTGRADUATE: (Education.POSTGRADUATE, Education.MASTER, Education.DOCTORATE),
+    Education.BACHELOR: (Education.BACHELOR,),
+    Education.JUNIOR_COLLEGE: (Education.JUNIOR_COLLEGE,),
+    Education.SENIOR_HIGH: (Education.SENIOR_HIGH,),
+    Education.JUNIOR_HIGH_OR_BELOW: (Education.JUNIOR_HIGH_OR_BELOW, Education.JUNIOR_HIGH, Education.PRIMARY),
+}
 
 
 class WorkerCategory(models.TextChoices):
@@ -88,6 +115,7 @@ class Member(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[validate_phone])
+    # A GB 3304-1991 name as apps.members.choice_words.ETHNICITY_WORDS writes it ("汉族").
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     political_status = models.CharField(
         _("political status"), max_length=32, choices=PoliticalStatus.choices, blank=True

@@ -95,38 +95,67 @@ class SafeWorkbook:
 
 
 def write_upload_template(
-    target, *, sheet_name: str, columns, widths: dict | None = None, words_for=None, notes: Sequence[str] = (),
-    template_rows: int = 5000,
+    target, *, sheet_name: str, columns, widths: dict | None = None, notes: Sequence[str] = (),
+    choice_words: dict | None = None, template_rows: int = 5000,
 ) -> None:
-    """The template a clerk downloads for an upload: the columns' (Chinese) headers, text
-    format on the number-like columns so Excel keeps every digit, a drop-down list where
-    `words_for(field)` names the accepted words, and a second sheet explaining each column
-    (`%(values)s` in a column's help is replaced by its accepted words)."""
+    """The template a clerk downloads for an upload (one writer for every upload kind).
+
+    - The first sheet: the columns' (Chinese) headers, text format on the number-like columns
+      so Excel keeps every digit.
+    - The explanation sheet: each column, whether it is required and how to fill it in
+      (`%(values)s` in a column's help becomes its written words), then `notes`.
+    - `choice_words` {field: [(written word, code or "", [other accepted words])]}: listed on
+      the explanation sheet, and the written words offered as a drop-down list on the first
+      sheet (a warning, not a stop: the other accepted words may be typed as well). The list
+      points at the explanation sheet's cells, so it is not held to Excel's 255 characters.
+    """
     widths = widths or {}
-    words_for = words_for or (lambda field: [])
+    choice_words = choice_words or {}
     with SafeWorkbook(target, constant_memory=False) as book:
         data = book.add_sheet(sheet_name)
+        explanation = book.add_sheet(EXPLANATION_SHEET)
+        ranges = _write_explanation(book, explanation, columns, notes, choice_words)
         sheet = data.sheet
         for position, column in enumerate(columns):
             default_width = 22 if column.text else 14
             sheet.set_column(position, position, widths.get(column.field, default_width),
                              book.text_format if column.text else None)
-            words = words_for(column.field)
-            if words:
+            if column.field in ranges:
                 sheet.data_validation(1, position, template_rows, position, {
-                    "validate": "list", "source": words, "error_type": "warning",
+                    "validate": "list", "source": ranges[column.field], "error_type": "warning",
                 })
         data.write_row([c.header for c in columns], book.header_format)
         sheet.freeze_panes(1, 0)
-        explanation = book.add_sheet("填写说明")
-        explanation.set_widths([16, 22, 10, 90])
-        explanation.write_row([_("Column"), "English", _("Required"), _("How to fill it in")], book.header_format)
+
+
+EXPLANATION_SHEET = "填写说明"
+
+
+def _write_explanation(book, sheet, columns, notes, choice_words) -> dict[str, str]:
+    """Returns, per choice column, the cell range of its written words."""
+    sheet.set_widths([16, 18, 18, 90])
+    sheet.write_row([_("Column"), "English", _("Required"), _("How to fill it in")], book.header_format)
+    for column in columns:
+        help_text = str(column.help)
+        if "%(values)s" in help_text:
+            written = [word for word, _code, _others in choice_words.get(column.field, ())]
+            help_text = help_text % {"values": "、".join(written)}
+        sheet.write_row([column.header, column.english, _("yes") if column.required else _("no"), help_text])
+    if notes:
+        sheet.write_row([])
+        for note in notes:
+            sheet.write_row([str(note)])
+    ranges = {}
+    if choice_words:
+        sheet.write_row([])
+        sheet.write_row([_("Words accepted in the choice columns. Spaces, full-width letters and upper or lower "
+                           "case do not matter.")])
+        sheet.write_row([_("Column"), _("Write"), _("Code"), _("Also accepted")], book.header_format)
         for column in columns:
-            help_text = str(column.help)
-            if "%(values)s" in help_text:
-                help_text = help_text % {"values": "、".join(words_for(column.field))}
-            explanation.write_row([column.header, column.english, _("yes") if column.required else _("no"), help_text])
-        if notes:
-            explanation.write_row([])
-            for note in notes:
-                explanation.write_row([str(note)])
+            if column.field not in choice_words:
+                continue
+            first = sheet.row + 1  # as Excel counts rows
+            for word, code, others in choice_words[column.field]:
+                sheet.write_row([column.header, word, code, "、".join(others)])
+            ranges[column.field] = f"='{EXPLANATION_SHEET}'!$B${first}:$B${sheet.row}"
+    return ranges

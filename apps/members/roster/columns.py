@@ -14,10 +14,11 @@ ROSTER_COLUMNS = (
            help=_("Required. 18 characters (old 15-digit numbers are converted). Keep this column formatted "
                   "as text: Excel turns long numbers into 3.71302E+17 and loses digits.")),
     Column("sex", "性别", "sex",
-           help=_("Optional: derived from the ID number. When given it must agree with it (男 or 女).")),
+           help=_("Optional: derived from the ID number. When given it must agree with it: %(values)s.")),
     Column("phone", "手机号码", "phone", aliases=("联系电话", "手机号", "手机"), text=True,
            help=_("Optional. 11-digit mobile number starting with 1.")),
-    Column("ethnicity", "民族", "ethnicity", help=_("Optional, e.g. 汉族.")),
+    Column("ethnicity", "民族", "ethnicity",
+           help=_("Optional. A name of GB 3304 with or without 族, e.g. 汉族 or 汉; all are listed below.")),
     Column("political_status", "政治面貌", "political_status", help=_("Optional. One of: %(values)s.")),
     Column("education", "学历", "education", help=_("Optional. One of: %(values)s.")),
     Column("employer_name", "工作单位", "employer", aliases=("employer_name", "单位", "单位名称"),

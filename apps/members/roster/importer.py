@@ -25,17 +25,8 @@ from apps.core.spreadsheets.columns import Column, HeaderMap
 from apps.imports.importer import BaseImporter, StagedRow, StaleImport
 from apps.imports.models import ImportRow
 
-from ..cleaning import clean_member_input, parse_choice
-from ..models import (
-    CURRENT_STATUSES,
-    Education,
-    Member,
-    MemberStatus,
-    PoliticalStatus,
-    Sex,
-    Transfer,
-    WorkerCategory,
-)
+from ..cleaning import clean_member_input, parse_word
+from ..models import CURRENT_STATUSES, Member, MemberStatus, Sex, Transfer, WorkerCategory
 from ..services import match_employer, request_transfer
 from .columns import ROSTER_COLUMNS
 
@@ -48,9 +39,9 @@ _SQL_VALUE = {
     "employer_id": "(d->>'employer_id')::bigint",
     "worker_category": f"COALESCE(NULLIF(d->>'worker_category', ''), '{WorkerCategory.REGULAR}')",
 }
-_CHOICE_FIELDS = {
-    "political_status": PoliticalStatus, "education": Education, "worker_category": WorkerCategory,
-}
+# The choice columns parsed here, once per distinct cell; sex goes through
+# clean_member_input, which checks it against the ID number.
+_CHOICE_FIELDS = ("ethnicity", "political_status", "education", "worker_category")
 _TEXT_FIELDS = ("name", "id_number", "sex", "phone", "ethnicity", "political_status", "education",
                 "employer_name", "card_number")
 
@@ -75,9 +66,9 @@ class RosterImporter(BaseImporter):
     def clean_row(self, row: StagedRow, values: dict, headers: HeaderMap) -> None:
         values = dict(values)
         choices, errors = {}, {}
-        for field, kind in _CHOICE_FIELDS.items():
+        for field in _CHOICE_FIELDS:
             if field in values:
-                result = self._choice(kind, values.pop(field))
+                result = self._choice(field, values.pop(field))
                 if isinstance(result, ValidationError):
                     errors[field] = result.messages
                 else:
@@ -97,13 +88,13 @@ class RosterImporter(BaseImporter):
         if "employer_name" in values:
             row.data["employer_id"] = self._employer_id(row.data["employer_name"])
 
-    def _choice(self, kind, raw):
-        # The choice columns hold a handful of distinct words; parse_choice (the members
+    def _choice(self, field: str, raw):
+        # The choice columns hold a handful of distinct words; parse_word (the members
         # rule) runs once per distinct word instead of once per row.
-        key = (kind, raw if isinstance(raw, str) else repr(raw))
+        key = (field, raw if isinstance(raw, str) else repr(raw))
         if key not in self._choices:
             try:
-                self._choices[key] = parse_choice(kind, raw)
+                self._choices[key] = parse_word(field, raw)
             except ValidationError as exc:
                 self._choices[key] = exc
         return self._choices[key]
