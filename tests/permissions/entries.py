@@ -9,6 +9,7 @@ namespace is a search-and-replace; builders are small functions of the World.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.urls import reverse
 
@@ -84,88 +85,38 @@ class Entry:
 # --- argument builders ------------------------------------------------------------------------
 
 
-def member(w):
-    return {"pk": w.member.pk}
+def arg(key: str, path: str) -> Builder:
+    """{key: the World's value at the dotted path}: arg("pk", "member.pk")."""
+    get = attrgetter(path)
+    return lambda w: {key: get(w)}
 
 
-def union_code(w):
-    return {"code": w.tree.union_a1a.code}
+def const(**values) -> Builder:
+    return lambda w: values
 
 
-def union_pk(w):
-    return {"org_pk": w.tree.union_a1a.pk}
-
-
-def county_a_code(w):
-    return {"county": w.tree.county_a.code}
-
-
-def parent_county_a(w):
-    return {"parent": w.tree.county_a.code}
-
-
-def employer(w):
-    return {"pk": w.employer.pk}
-
-
-def instructor(w):
-    return {"pk": w.instructor.pk}
-
-
-def site(w):
-    return {"pk": w.site.pk}
-
-
-def roster_job(w):
-    return {"pk": w.roster_job.pk}
-
-
-def ledger_job(w):
-    return {"pk": w.ledger_job.pk}
-
-
-def member_export(w):
-    return {"pk": w.member_export.pk}
-
-
-def incoming_transfer(w):
-    return {"pk": w.incoming_transfer.pk}
-
-
-def outgoing_transfer(w):
-    return {"pk": w.outgoing_transfer.pk}
-
-
-def unmasked(w):
-    return {"unmasked": "1"}
-
-
-def org_a1a(w):
-    return {"org": w.tree.union_a1a.code}
-
-
-def union_a1a(w):
-    return {"union": w.tree.union_a1a.code}
-
-
-def county_a_pk(w):
-    return {"county": w.tree.county_a.pk}
-
-
-def union_a1a_upload(w):
-    return {"organization": w.tree.union_a1a.code}
-
-
-def county_a_upload(w):
-    return {"organization": w.tree.county_a.code}
-
-
-def reveal_id(w):
-    return {"field": "id_number"}
-
-
-def find_member(w):
-    return {"id_number": w.member.id_number}
+member = arg("pk", "member.pk")
+employer = arg("pk", "employer.pk")
+instructor = arg("pk", "instructor.pk")
+site = arg("pk", "site.pk")
+roster_job = arg("pk", "roster_job.pk")
+ledger_job = arg("pk", "ledger_job.pk")
+member_export = arg("pk", "member_export.pk")
+incoming_transfer = arg("pk", "incoming_transfer.pk")
+outgoing_transfer = arg("pk", "outgoing_transfer.pk")
+union_code = arg("code", "tree.union_a1a.code")
+union_pk = arg("org_pk", "tree.union_a1a.pk")
+# query strings and form data
+county_a_code = arg("county", "tree.county_a.code")
+county_a_pk = arg("county", "tree.county_a.pk")
+parent_county_a = arg("parent", "tree.county_a.code")
+org_a1a = arg("org", "tree.union_a1a.code")
+union_a1a = arg("union", "tree.union_a1a.code")
+union_a1a_upload = arg("organization", "tree.union_a1a.code")
+county_a_upload = arg("organization", "tree.county_a.code")
+find_member = arg("id_number", "member.id_number")
+unmasked = const(unmasked="1")
+reveal_id = const(field="id_number")
 
 
 def member_name(w):
@@ -221,6 +172,14 @@ def writer_form(capability: str, **kw) -> Entry:
     return Entry(get=get, post=post, **WRITER, **kw)
 
 
+def post_action(owner: int | Expect, capability: str, kwargs: Builder, users=WRITER, data=nothing) -> Entry:
+    """A POST-only action on one of the owner's rows (GET answers 405)."""
+    return Entry(get=POST_ONLY, post=Call(owner, capability, data=data), kwargs=kwargs, object=True, **users)
+
+
+INCOMING_LIST = redirect("members:transfers", query="?direction=incoming")
+
+
 # --- the registry ------------------------------------------------------------------------------
 
 ENTRIES: dict[str, Entry] = {
@@ -228,12 +187,12 @@ ENTRIES: dict[str, Entry] = {
     "set_language": Entry(
         public="switching the interface language works before login",
         get=Call(redirect("home")),
-        post=Call(redirect("home"), data=lambda w: {"language": "en", "next": "/"}),
+        post=Call(redirect("home"), data=const(language="en", next="/")),
     ),
     "login": Entry(
         public="the login form",
         get=GET_PAGE,
-        post=Call(200, data=lambda w: {"username": "nobody", "password": "x"}),
+        post=Call(200, data=const(username="nobody", password="x")),
     ),
     "logout": Entry(
         public="Django's LogoutView needs no session; it answers POST only, with the login page",
@@ -296,12 +255,8 @@ ENTRIES: dict[str, Entry] = {
     "organizations:employer_import_errors": Entry(
         get=Call(200, "employers.upload"), kwargs=ledger_job, object=True, **STAFF
     ),
-    "organizations:employer_import_commit": Entry(
-        get=POST_ONLY,
-        post=Call(redirect("organizations:employer_import_detail", ledger_job), "employers.upload"),
-        kwargs=ledger_job,
-        object=True,
-        **STAFF,
+    "organizations:employer_import_commit": post_action(
+        redirect("organizations:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
     ),
     "organizations:rate": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
     "organizations:rate_export": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
@@ -345,32 +300,14 @@ ENTRIES: dict[str, Entry] = {
     "members:detail": Entry(get=GET_PAGE, kwargs=member, object=True),
     "members:edit": writer_form("members.edit", kwargs=member, object=True),
     "members:status": writer_form("members.edit", kwargs=member, object=True),
-    "members:reveal": Entry(
-        get=POST_ONLY, post=Call(200, "members.reveal", data=reveal_id), kwargs=member, object=True, **WRITER
-    ),
+    "members:reveal": post_action(200, "members.reveal", member, data=reveal_id),
     "members:transfer_out": writer_form("members.transfer", kwargs=member, object=True),
     "members:transfers": Entry(get=GET_PAGE, marker=lambda w: w.incoming_transfer.member.name),
     "members:transfer_in": writer_form("members.transfer"),
-    "members:transfer_confirm": Entry(
-        get=POST_ONLY,
-        post=Call(redirect("members:transfers", query="?direction=incoming"), "members.confirm_transfer"),
-        kwargs=incoming_transfer,
-        object=True,
-        **WRITER,
-    ),
-    "members:transfer_reject": Entry(
-        get=POST_ONLY,
-        post=Call(redirect("members:transfers", query="?direction=incoming"), "members.confirm_transfer"),
-        kwargs=incoming_transfer,
-        object=True,
-        **WRITER,
-    ),
-    "members:transfer_cancel": Entry(
-        get=POST_ONLY,
-        post=Call(redirect("members:transfers", query="?direction=outgoing"), "members.transfer"),
-        kwargs=outgoing_transfer,
-        object=True,
-        **WRITER,
+    "members:transfer_confirm": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),
+    "members:transfer_reject": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),
+    "members:transfer_cancel": post_action(
+        redirect("members:transfers", query="?direction=outgoing"), "members.transfer", outgoing_transfer
     ),
     "members:access_log": Entry(
         get=Call(200, "audit.read"), marker=lambda w: w.sensitive_access.subject_label, **CITY_RIGHTS
@@ -390,12 +327,8 @@ ENTRIES: dict[str, Entry] = {
         get=Call(200, "members.upload"), kwargs=roster_job, object=True, **WRITER
     ),
     "members:roster_errors": Entry(get=Call(200, "members.upload"), kwargs=roster_job, object=True, **WRITER),
-    "members:roster_commit": Entry(
-        get=POST_ONLY,
-        post=Call(redirect("members:roster_detail", roster_job), "members.upload"),
-        kwargs=roster_job,
-        object=True,
-        **WRITER,
+    "members:roster_commit": post_action(
+        redirect("members:roster_detail", roster_job), "members.upload", roster_job
     ),
 }
 
