@@ -30,6 +30,10 @@ class Tree:
 
 @pytest.fixture
 def tree(db) -> Tree:
+    return build_tree()
+
+
+def build_tree() -> Tree:
     city = OrganizationFactory(code="C", name="临沂市总工会", kind=K.CITY_FEDERATION)
     county_a = OrganizationFactory(code="CA", name="兰山区总工会", kind=K.COUNTY_FEDERATION, parent=city)
     township_a1 = OrganizationFactory(code="CA1", name="银雀山街道总工会", kind=K.TOWNSHIP_FEDERATION, parent=county_a)

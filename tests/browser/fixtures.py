@@ -12,6 +12,8 @@ import shutil
 
 import pytest
 
+from tests.ci import require_tool
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,11 +56,12 @@ class _Shared:
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)")
-    if _Shared.browser is None:
+    require_tool(bool(shutil.which(CHROMIUM)), f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)")
+    try:
         from playwright.sync_api import sync_playwright
-
+    except ImportError:
+        require_tool(False, "Playwright is not installed (requirements-dev.txt)")
+    if _Shared.browser is None:
         # Playwright's sync API keeps an event loop running in this thread; the tests' own
         # ORM calls are still plain synchronous code, so Django's async guard must stand aside.
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -5,10 +5,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+
+from tests.ci import require_tool
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 PO = CATALOGUE / "django.po"
@@ -70,8 +71,8 @@ def test_every_string_has_a_chinese_translation_and_none_is_fuzzy():
     assert fuzzy == []
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (gettext) is not installed")
 def test_catalogue_passes_msgfmt_check_and_the_mo_matches_the_po(tmp_path):
+    require_tool(shutil.which("msgfmt") is not None, "msgfmt (gettext) is not installed")
     compiled = tmp_path / "django.mo"
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(compiled), str(PO)],

@@ -40,7 +40,7 @@ def _job(org, user, rows, *, days_ago: int) -> ImportJob:
 def test_old_uploads_lose_rows_and_file_but_keep_their_record(tree, branch_officer, django_capture_on_commit_callbacks):
     old = commit_import(job=_job(tree.union_a1a, branch_officer, roster_rows(3), days_ago=31), actor=branch_officer)
     recent = _job(tree.union_a1a, branch_officer, roster_rows(2, start=10), days_ago=29)
-    stored = old.file.path
+    stored, sha256 = old.file.path, old.sha256
 
     with django_capture_on_commit_callbacks(execute=True):
         assert purge_import_details() == 1
@@ -48,8 +48,9 @@ def test_old_uploads_lose_rows_and_file_but_keep_their_record(tree, branch_offic
     old.refresh_from_db()
     assert not ImportRow.objects.filter(job=old).exists() and not old.file
     assert not os.path.exists(stored)
+    assert len(sha256) == 64
     assert (old.status, old.sha256, old.uploaded_by, old.summary["counts"]["new"]) == (
-        ImportJob.Status.COMMITTED, old.sha256, branch_officer, 3)
+        ImportJob.Status.COMMITTED, sha256, branch_officer, 3)
     assert "purged_at" in old.summary
     assert ImportRow.objects.filter(job=recent).count() == 2 and recent.file
     assert purge_import_details() == 0  # nothing twice

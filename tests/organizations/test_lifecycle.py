@@ -123,7 +123,8 @@ def test_city_staff_merge_through_the_confirmation_page(client, tree, city_staff
     client.force_login(city_staff)
     url = reverse("organizations:organization_merge", args=["CA1b"])
     page = client.get(url)
-    assert page.status_code == 200 and "1" in page.content.decode()
+    assert page.status_code == 200 and page.context["covered_count"] == 1
+    assert "1 employer unit it covers moves to the target." in page.content.decode()
     # without the confirmation nothing happens
     client.post(url, {"target": tree.union_a1a.code, "reason": "合并"})
     employer.refresh_from_db()

@@ -45,10 +45,14 @@ def test_row_outside_scope_is_404(tree, branch_officer):
     assert get_visible_or_404(Organization.objects.all(), branch_officer, via="", code="CA1a") == tree.union_a1a
 
 
-def test_inactive_or_orgless_user_sees_nothing(tree, branch_officer):
+def test_inactive_or_orgless_user_sees_nothing(tree, branch_officer, sibling_officer):
+    assert visible_organizations(branch_officer).exists()
     branch_officer.is_active = False
     assert not visible_organizations(branch_officer).exists()
     assert not is_in_scope(branch_officer, tree.union_a1a)
+    sibling_officer.organization = None
+    assert not visible_organizations(sibling_officer).exists()
+    assert not is_in_scope(sibling_officer, tree.union_a1b)
 
 
 def test_county_is_derived_from_the_tree(tree):

@@ -1,0 +1,343 @@
+"""The permission sweep's registry: one entry per URL name of the project (tests/permissions/test_sweep.py).
+
+An entry says how to build the URL from the sweep's rows (world.py), who owns what it
+shows, who one branch over must not see it, which capability each method needs and so
+which in-scope role must get 403, and what the owner gets back. A URL pattern without an
+entry fails the sweep: add one here the day you add a page. Keyed by URL name, so a new
+namespace is a search-and-replace; builders are small functions of the World.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import attrgetter
+
+from django.urls import reverse
+
+from .world import World
+
+Builder = Callable[[World], dict]
+
+
+def nothing(world: World) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Expect:
+    """An answer: a status (or several allowed ones) and, for a redirect, where it goes."""
+
+    status: int | tuple[int, ...]
+    to: Callable[[World], str] | None = None
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        return self.status if isinstance(self.status, tuple) else (self.status,)
+
+
+def redirect(name: str, kwargs: Builder = nothing, query: str = "") -> Expect:
+    return Expect(302, to=lambda w: reverse(name, kwargs=kwargs(w) or None) + query)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One method of a URL. `owner`: the owner's answer. `capability`: what this method
+    needs (the entry's `lacking` user must get 403). `sibling`: the sibling's answer when it
+    is not the entry's default (404 for an object URL, unchecked otherwise)."""
+
+    owner: int | Expect
+    capability: str | None = None
+    data: Builder = nothing
+    sibling: int | Expect | None = None
+
+    @property
+    def owner_expect(self) -> Expect:
+        return self.owner if isinstance(self.owner, Expect) else Expect(self.owner)
+
+
+@dataclass(frozen=True)
+class Entry:
+    get: Call | None = None
+    post: Call | None = None  # only where the view takes POST
+    kwargs: Builder = nothing
+    query: Builder = nothing
+    public: str = ""  # why anonymous may use it; empty: login required
+    # owner, sibling, lacking: user fixtures by name (tests/conftest.py, tests/permissions/conftest.py)
+    owner: str = "branch_officer"
+    # object URL: the sibling gets 404 for every method (the row is the owner's)
+    object: bool = False
+    # list URL: the owner's page shows this text, the sibling's page must not
+    marker: Callable[[World], str] | None = None
+    # list URL: the same check again with the list's own filter pointed at the owner's rows
+    list_filter: Builder | None = None
+    sibling: str | None = "sibling_officer"
+    no_sibling: str = ""  # why nobody one branch over can be asked (object and list URLs)
+    lacking: str | None = None  # an in-scope user whose role lacks the capability
+    # A known bug, so the lead sees it: check -> the bug; the check runs as xfail(strict=True).
+    # Checks: "anonymous-GET", "public-POST", "owner-GET", "lacking-POST", "sibling-GET",
+    # "list", "list-filtered" (the method part is the method swept).
+    xfail: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def calls(self) -> dict[str, Call]:
+        return {m: c for m, c in (("GET", self.get), ("POST", self.post)) if c is not None}
+
+
+# --- argument builders ------------------------------------------------------------------------
+
+
+def arg(key: str, path: str) -> Builder:
+    """{key: the World's value at the dotted path}: arg("pk", "member.pk")."""
+    get = attrgetter(path)
+    return lambda w: {key: get(w)}
+
+
+def const(**values) -> Builder:
+    return lambda w: values
+
+
+member = arg("pk", "member.pk")
+employer = arg("pk", "employer.pk")
+instructor = arg("pk", "instructor.pk")
+site = arg("pk", "site.pk")
+roster_job = arg("pk", "roster_job.pk")
+ledger_job = arg("pk", "ledger_job.pk")
+member_export = arg("pk", "member_export.pk")
+incoming_transfer = arg("pk", "incoming_transfer.pk")
+outgoing_transfer = arg("pk", "outgoing_transfer.pk")
+union_code = arg("code", "tree.union_a1a.code")
+union_pk = arg("org_pk", "tree.union_a1a.pk")
+# query strings and form data
+county_a_code = arg("county", "tree.county_a.code")
+county_a_pk = arg("county", "tree.county_a.pk")
+parent_county_a = arg("parent", "tree.county_a.code")
+org_a1a = arg("org", "tree.union_a1a.code")
+union_a1a = arg("union", "tree.union_a1a.code")
+union_a1a_upload = arg("organization", "tree.union_a1a.code")
+county_a_upload = arg("organization", "tree.county_a.code")
+find_member = arg("id_number", "member.id_number")
+unmasked = const(unmasked="1")
+reveal_id = const(field="id_number")
+
+
+def member_name(w):
+    return w.member.name
+
+
+def county_a_name(w):
+    return w.employer.county.name  # a county with an employer in its rows
+
+
+def union_a1a_name(w):
+    return w.tree.union_a1a.name
+
+
+def township_a1_name(w):
+    return w.tree.township_a1.name
+
+
+def one_member_counted(w):
+    _ = w.member  # union A1a's one member
+    return "1 members"
+
+
+def county_a_with_a_member(w):
+    _ = w.member  # so county A's row has a figure
+    return w.tree.county_a.name
+
+
+GET_PAGE = Call(200)
+FORM = Call(200)  # an empty POST: the form comes back with its errors (nothing written)
+POST_ONLY = Call(405)  # GET on a view that only takes POST
+
+
+def form_page(capability: str) -> tuple[Call, Call]:
+    return Call(200, capability), Call(200, capability)
+
+
+# City-only rights: the sibling is a city-staff role attached to county B.
+CITY_RIGHTS = {"owner": "city_staff", "sibling": "county_b_city_clerk", "lacking": "county_staff"}
+STAFF = {"owner": "county_staff", "sibling": "county_b_staff", "lacking": "leader"}
+# Rows per county: the city sees county A's row; county B staff must not.
+CITY_OVER_COUNTY_B = {"owner": "city_staff", "sibling": "county_b_staff"}
+WRITER = {"owner": "branch_officer", "sibling": "sibling_officer", "lacking": "leader"}
+
+
+def staff_form(capability: str, **kw) -> Entry:
+    get, post = form_page(capability)
+    return Entry(get=get, post=post, **STAFF, **kw)
+
+
+def writer_form(capability: str, **kw) -> Entry:
+    get, post = form_page(capability)
+    return Entry(get=get, post=post, **WRITER, **kw)
+
+
+def post_action(owner: int | Expect, capability: str, kwargs: Builder, users=WRITER, data=nothing) -> Entry:
+    """A POST-only action on one of the owner's rows (GET answers 405)."""
+    return Entry(get=POST_ONLY, post=Call(owner, capability, data=data), kwargs=kwargs, object=True, **users)
+
+
+INCOMING_LIST = redirect("members:transfers", query="?direction=incoming")
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+ENTRIES: dict[str, Entry] = {
+    # Django's own pages, public by nature.
+    "set_language": Entry(
+        public="switching the interface language works before login",
+        get=Call(redirect("home")),
+        post=Call(redirect("home"), data=const(language="en", next="/")),
+    ),
+    "login": Entry(
+        public="the login form",
+        get=GET_PAGE,
+        post=Call(200, data=const(username="nobody", password="x")),
+    ),
+    "logout": Entry(
+        public="Django's LogoutView needs no session; it answers POST only, with the login page",
+        get=POST_ONLY,
+        post=Call(redirect("login")),
+    ),
+    "healthz": Entry(public="monitors call it without logging in", get=Call((200, 503)), post=POST_ONLY),
+    "password_change": Entry(get=GET_PAGE, post=FORM),
+    "password_change_done": Entry(get=GET_PAGE),
+    "home": Entry(get=GET_PAGE),
+    # --- organizations
+    # Owners above the marked row, so the marker is not merely their own organization in the header.
+    "organizations:list": Entry(
+        get=GET_PAGE, marker=union_a1a_name, owner="county_staff", list_filter=county_a_pk
+    ),
+    "organizations:tree": Entry(get=GET_PAGE, marker=township_a1_name, owner="county_staff"),
+    "organizations:create": staff_form("organizations.create", query=parent_county_a, object=True),
+    "organizations:detail": Entry(get=GET_PAGE, kwargs=union_code, object=True),
+    "organizations:edit": staff_form("organizations.edit", kwargs=union_code, object=True),
+    "organizations:tree_children": Entry(get=GET_PAGE, kwargs=union_code, object=True),
+    "organizations:organization_merge": Entry(
+        get=Call(200, "organizations.merge"),
+        post=Call(200, "organizations.merge"),
+        kwargs=union_code,
+        object=True,
+        **CITY_RIGHTS,
+    ),
+    "organizations:organization_dissolve": Entry(
+        get=Call(200, "organizations.merge"),
+        post=Call(200, "organizations.merge"),
+        kwargs=union_code,
+        object=True,
+        **CITY_RIGHTS,
+    ),
+    "organizations:organization_ledger_panel": Entry(get=GET_PAGE, kwargs=union_code, object=True),
+    # --- employer ledger
+    "organizations:employer_list": Entry(
+        get=GET_PAGE, marker=lambda w: w.employer.name, list_filter=union_a1a
+    ),
+    "organizations:employer_export": Entry(
+        get=GET_PAGE, marker=lambda w: w.employer.name, list_filter=union_a1a
+    ),
+    "organizations:employer_create": staff_form("employers.edit"),
+    "organizations:employer_detail": Entry(get=GET_PAGE, kwargs=employer, object=True),
+    "organizations:employer_edit": staff_form("employers.edit", kwargs=employer, object=True),
+    "organizations:employer_import_upload": Entry(
+        get=Call(200, "employers.upload"),
+        # into county A by county B staff: 404; the owner's POST has no file, so the form answers
+        post=Call(200, "employers.upload", data=county_a_upload, sibling=404),
+        marker=lambda w: w.ledger_job.original_name,
+        **STAFF,
+    ),
+    "organizations:employer_import_template": Entry(get=Call(200, "employers.upload"), **STAFF),
+    "organizations:employer_import_detail": Entry(
+        get=Call(200, "employers.upload"), kwargs=ledger_job, object=True, **STAFF
+    ),
+    "organizations:employer_import_progress": Entry(
+        get=Call(200, "employers.upload"), kwargs=ledger_job, object=True, **STAFF
+    ),
+    "organizations:employer_import_errors": Entry(
+        get=Call(200, "employers.upload"), kwargs=ledger_job, object=True, **STAFF
+    ),
+    "organizations:employer_import_commit": post_action(
+        redirect("organizations:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
+    ),
+    "organizations:rate": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
+    "organizations:rate_export": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
+    "organizations:new_sector": Entry(
+        get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"
+    ),
+    "organizations:new_sector_export": Entry(
+        get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"
+    ),
+    "organizations:instructor_list": Entry(
+        get=GET_PAGE,
+        marker=lambda w: w.instructor.name,
+        owner="county_staff",
+        sibling="county_b_staff",
+        list_filter=county_a_pk,
+    ),
+    "organizations:instructor_create": staff_form("employers.edit"),
+    # Anyone in scope reads it; recording a visit (POST) is staff's.
+    "organizations:instructor_detail": Entry(
+        get=GET_PAGE, post=Call(200, "employers.edit"), kwargs=instructor, object=True, **STAFF
+    ),
+    "organizations:instructor_edit": staff_form("employers.edit", kwargs=instructor, object=True),
+    "organizations:site_list": Entry(get=GET_PAGE, marker=lambda w: w.site.demonstrates),
+    "organizations:site_create": staff_form("organizations.edit"),
+    "organizations:site_edit": staff_form("organizations.edit", kwargs=site, object=True),
+    # --- members
+    "members:list": Entry(get=GET_PAGE, marker=member_name, list_filter=org_a1a),
+    "members:count": Entry(get=GET_PAGE, marker=one_member_counted, list_filter=org_a1a),
+    # The found member's page for the owner; "not in your scope" (the list) for the sibling.
+    "members:find": Entry(
+        get=POST_ONLY,
+        post=Call(redirect("members:detail", member), data=find_member, sibling=redirect("members:list")),
+    ),
+    # Every role may export; the unmasked export needs members.reveal.
+    "members:export": Entry(
+        get=Call(200, "members.reveal"), query=unmasked, marker=member_name, list_filter=org_a1a, **WRITER
+    ),
+    "members:export_status": Entry(get=GET_PAGE, kwargs=member_export, object=True),
+    "members:export_download": Entry(get=GET_PAGE, kwargs=member_export, object=True),
+    "members:create": writer_form("members.edit"),
+    "members:detail": Entry(get=GET_PAGE, kwargs=member, object=True),
+    "members:edit": writer_form("members.edit", kwargs=member, object=True),
+    "members:status": writer_form("members.edit", kwargs=member, object=True),
+    "members:reveal": post_action(200, "members.reveal", member, data=reveal_id),
+    "members:transfer_out": writer_form("members.transfer", kwargs=member, object=True),
+    "members:transfers": Entry(get=GET_PAGE, marker=lambda w: w.incoming_transfer.member.name),
+    "members:transfer_in": writer_form("members.transfer"),
+    "members:transfer_confirm": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),
+    "members:transfer_reject": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),
+    "members:transfer_cancel": post_action(
+        redirect("members:transfers", query="?direction=outgoing"), "members.transfer", outgoing_transfer
+    ),
+    "members:access_log": Entry(
+        get=Call(200, "audit.read"), marker=lambda w: w.sensitive_access.subject_label, **CITY_RIGHTS
+    ),
+    "members:org_counts": Entry(get=GET_PAGE, kwargs=union_pk, object=True),
+    "members:county_counts": Entry(get=GET_PAGE, marker=county_a_with_a_member, **CITY_OVER_COUNTY_B),
+    # --- roster upload
+    "members:roster_upload": Entry(
+        get=Call(200, "members.upload"),
+        post=Call(200, "members.upload", data=union_a1a_upload, sibling=404),
+        marker=lambda w: w.roster_job.original_name,
+        **WRITER,
+    ),
+    "members:roster_template": Entry(get=Call(200, "members.upload"), **WRITER),
+    "members:roster_detail": Entry(get=Call(200, "members.upload"), kwargs=roster_job, object=True, **WRITER),
+    "members:roster_progress": Entry(
+        get=Call(200, "members.upload"), kwargs=roster_job, object=True, **WRITER
+    ),
+    "members:roster_errors": Entry(get=Call(200, "members.upload"), kwargs=roster_job, object=True, **WRITER),
+    "members:roster_commit": post_action(
+        redirect("members:roster_detail", roster_job), "members.upload", roster_job
+    ),
+}
+
+# URL patterns the sweep leaves alone, each with its reason: by namespace ...
+EXCLUDED_NAMESPACES: dict[str, str] = {
+    "admin": "Django's admin: superusers only, Django's own permission checks (tests/accounts/test_admin.py)",
+}
+# ... and by view. Static files are served by whitenoise (no URL pattern); media files get
+# a pattern only with DEBUG (unionportal/urls.py, django.conf.urls.static), never in production.
+EXCLUDED_VIEWS: dict[str, str] = {
+    "django.views.static.serve": "MEDIA_URL served with DEBUG only, a local convenience",
+}
