@@ -227,61 +227,61 @@ ENTRIES: dict[str, Entry] = {
         object=True,
         **CITY_RIGHTS,
     ),
-    "organizations:organization_ledger_panel": Entry(get=GET_PAGE, kwargs=union_code, object=True),
+    "employers:organization_panel": Entry(get=GET_PAGE, kwargs=union_code, object=True),
     # --- employer ledger
-    "organizations:employer_list": Entry(
+    "employers:employer_list": Entry(
         get=GET_PAGE, marker=lambda w: w.employer.name, list_filter=union_a1a
     ),
-    "organizations:employer_export": Entry(
+    "employers:employer_export": Entry(
         get=GET_PAGE, marker=lambda w: w.employer.name, list_filter=union_a1a
     ),
-    "organizations:employer_create": staff_form("employers.edit"),
-    "organizations:employer_detail": Entry(get=GET_PAGE, kwargs=employer, object=True),
-    "organizations:employer_edit": staff_form("employers.edit", kwargs=employer, object=True),
-    "organizations:employer_import_upload": Entry(
+    "employers:employer_create": staff_form("employers.edit"),
+    "employers:employer_detail": Entry(get=GET_PAGE, kwargs=employer, object=True),
+    "employers:employer_edit": staff_form("employers.edit", kwargs=employer, object=True),
+    "employers:employer_import_upload": Entry(
         get=Call(200, "employers.upload"),
         # into county A by county B staff: 404; the owner's POST has no file, so the form answers
         post=Call(200, "employers.upload", data=county_a_upload, sibling=404),
         marker=lambda w: w.ledger_job.original_name,
         **STAFF,
     ),
-    "organizations:employer_import_template": Entry(get=Call(200, "employers.upload"), **STAFF),
-    "organizations:employer_import_detail": Entry(
+    "employers:employer_import_template": Entry(get=Call(200, "employers.upload"), **STAFF),
+    "employers:employer_import_detail": Entry(
         get=Call(200, "employers.upload"), kwargs=ledger_job, object=True, **STAFF
     ),
-    "organizations:employer_import_progress": Entry(
+    "employers:employer_import_progress": Entry(
         get=Call(200, "employers.upload"), kwargs=ledger_job, object=True, **STAFF
     ),
-    "organizations:employer_import_errors": Entry(
+    "employers:employer_import_errors": Entry(
         get=Call(200, "employers.upload"), kwargs=ledger_job, object=True, **STAFF
     ),
-    "organizations:employer_import_commit": post_action(
-        redirect("organizations:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
+    "employers:employer_import_commit": post_action(
+        redirect("employers:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
     ),
-    "organizations:rate": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
-    "organizations:rate_export": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
-    "organizations:new_sector": Entry(
+    "employers:rate": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
+    "employers:rate_export": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
+    "employers:new_sector": Entry(
         get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"
     ),
-    "organizations:new_sector_export": Entry(
+    "employers:new_sector_export": Entry(
         get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"
     ),
-    "organizations:instructor_list": Entry(
+    "employers:instructor_list": Entry(
         get=GET_PAGE,
         marker=lambda w: w.instructor.name,
         owner="county_staff",
         sibling="county_b_staff",
         list_filter=county_a_pk,
     ),
-    "organizations:instructor_create": staff_form("employers.edit"),
+    "employers:instructor_create": staff_form("employers.edit"),
     # Anyone in scope reads it; recording a visit (POST) is staff's.
-    "organizations:instructor_detail": Entry(
+    "employers:instructor_detail": Entry(
         get=GET_PAGE, post=Call(200, "employers.edit"), kwargs=instructor, object=True, **STAFF
     ),
-    "organizations:instructor_edit": staff_form("employers.edit", kwargs=instructor, object=True),
-    "organizations:site_list": Entry(get=GET_PAGE, marker=lambda w: w.site.demonstrates),
-    "organizations:site_create": staff_form("organizations.edit"),
-    "organizations:site_edit": staff_form("organizations.edit", kwargs=site, object=True),
+    "employers:instructor_edit": staff_form("employers.edit", kwargs=instructor, object=True),
+    "employers:site_list": Entry(get=GET_PAGE, marker=lambda w: w.site.demonstrates),
+    "employers:site_create": staff_form("organizations.edit"),
+    "employers:site_edit": staff_form("organizations.edit", kwargs=site, object=True),
     # --- members
     "members:list": Entry(get=GET_PAGE, marker=member_name, list_filter=org_a1a),
     "members:count": Entry(get=GET_PAGE, marker=one_member_counted, list_filter=org_a1a),

@@ -76,7 +76,7 @@ def test_every_entry_names_a_url_pattern():
 def test_the_walk_sees_included_and_namespaced_patterns_and_excludes_only_the_declared():
     routes = {p.name: p.route for p in url_patterns()}
     assert routes["members:roster_commit"] == "members/roster/<int:pk>/commit/"
-    assert routes["organizations:employer_import_commit"] == "organizations/ledger/upload/<int:pk>/commit/"
+    assert routes["employers:employer_import_commit"] == "organizations/ledger/upload/<int:pk>/commit/"
     swept = {p.name for p in swept_patterns()}
     assert "admin:index" in routes and "admin:index" not in swept
     assert "members:detail" in swept and "set_language" in swept

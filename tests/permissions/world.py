@@ -10,13 +10,15 @@ from functools import cached_property
 
 from django.core.files.base import ContentFile
 
-from apps.core.imports.services import create_import_job, run_validation
-from apps.core.models import ImportJob, SensitiveAccess
-from apps.core.privacy import record_sensitive_access
+from apps.imports.services import create_import_job
+from apps.imports.validation import run_validation
+from apps.accounts.models import SensitiveAccess
+from apps.imports.models import ImportJob
+from apps.accounts.services import record_sensitive_access
 from apps.members.models import MemberExport, Transfer
 from tests.members.factories import MemberFactory, TransferFactory, id_number_for
 from tests.members.roster_files import roster_rows, upload, xlsx_bytes
-from tests.organizations.ledger_factories import (
+from tests.employers.factories import (
     DemonstrationSiteFactory,
     EmployerFactory,
     WorkInstructorFactory,
@@ -102,7 +104,7 @@ class World:
     def roster_job(self):
         """A validated one-row roster upload into union A1a."""
         job = create_import_job(
-            kind=ImportJob.Kind.ROSTER,
+            kind="roster",
             organization=self.tree.union_a1a,
             uploaded_by=self.user("branch_officer"),
             uploaded_file=upload(xlsx_bytes(roster_rows(1)), ROSTER_FILE),
@@ -121,7 +123,7 @@ class World:
             "状态": "正常",
         }
         job = create_import_job(
-            kind=ImportJob.Kind.EMPLOYERS,
+            kind="employers",
             organization=self.tree.county_a,
             uploaded_by=self.user("county_staff"),
             uploaded_file=upload(xlsx_bytes([row]), LEDGER_FILE),
