@@ -212,6 +212,10 @@ CELERY_IMPORTS = ["apps.imports.tasks"]
 # longer than the work needs; django-celery-beat runs the purges nightly.
 IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)
 EXPORT_FILE_KEEP_DAYS = env.int("EXPORT_FILE_KEEP_DAYS", default=7)
+# Membership transfers (apps.members): a request waiting longer than this is shown to the
+# clerks above both unions; a user may look people up by full ID number this often an hour.
+TRANSFER_OVERDUE_DAYS = env.int("TRANSFER_OVERDUE_DAYS", default=14)
+TRANSFER_LOOKUPS_PER_HOUR = env.int("TRANSFER_LOOKUPS_PER_HOUR", default=30)
 CELERY_BEAT_SCHEDULE = {
     "purge-import-details": {
         "task": "apps.imports.tasks.purge_import_details", "schedule": crontab(hour=3, minute=30),

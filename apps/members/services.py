@@ -6,17 +6,23 @@ simple-history record (who, when, why) on every changed member row.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import SensitiveAccess
+from apps.accounts.services import record_sensitive_access
+from apps.core.privacy import mask_id_number
+from apps.core.ratelimit import take_one
 from apps.employers.models import Employer
 from apps.organizations.models import Organization
 from apps.organizations.scope import is_in_scope
 
 from .cleaning import INPUT_FIELDS, clean_member_input
 from .models import Member, MemberExport, MemberStatus, Transfer
+from .selectors import current_membership
 from .tasks import build_member_export_task
 
 # What a clerk provides, less the sex: derived from the ID number (a given one is checked).
@@ -143,13 +149,70 @@ def change_status(*, member: Member, status: str, on: datetime.date, reason: str
     return member
 
 
+# --- membership transfers (DESIGN.md "Membership transfer") ---------------------------------
+
+
+class TooManyLookups(Exception):
+    """The user has made TRANSFER_LOOKUPS_PER_HOUR lookups by full ID number within the hour."""
+
+
+def record_id_lookup(
+    *, actor, id_number: str, found: Member | None, matched: bool, organization: Organization, via: str
+) -> None:
+    """Write a lookup by full ID number outside the actor's scope to the access log: whom it
+    found (the number only masked) and whether the name agreed; `organization` is the
+    asking union, logged when nobody was found."""
+    if found is None:
+        outcome = _("no current member")
+    elif matched:
+        outcome = _("name agreed")
+    else:
+        outcome = _("name did not agree")
+    record_sensitive_access(
+        actor=actor,
+        action=SensitiveAccess.Action.ID_LOOKUP,
+        subject=found,
+        organization=found.organization if found is not None else organization,
+        detail=_("%(via)s: %(id_number)s, %(outcome)s")
+        % {"via": via, "id_number": mask_id_number(id_number), "outcome": outcome},
+    )
+
+
+def look_up_member_for_transfer(
+    *, actor, id_number: str, name: str, to_organization: Organization
+) -> Member | None:
+    """The current membership of the person with this full ID number and this name, for a
+    receiving-side request; None when the number is unknown and None when the name differs,
+    so the answer says nothing more than "this person, under this name" (no oracle). Every
+    lookup is written to the access log and counted: TRANSFER_LOOKUPS_PER_HOUR per user,
+    then TooManyLookups (the number is not looked up)."""
+    _require(actor, "members.transfer")
+    _require_scope(actor, to_organization)
+    if not take_one(
+        action="transfer_lookup", user=actor, limit=settings.TRANSFER_LOOKUPS_PER_HOUR, window_seconds=3600
+    ):
+        raise TooManyLookups
+    found = current_membership(id_number=id_number)
+    matched = found is not None and found.name == name
+    record_id_lookup(
+        actor=actor,
+        id_number=id_number,
+        found=found,
+        matched=matched,
+        organization=to_organization,
+        via=_("transfer request"),
+    )
+    return found if matched else None
+
+
 @transaction.atomic
 def request_transfer(
     *, member: Member, to_organization: Organization, requested_by, reason: str, side: str
 ) -> Transfer:
-    """Ask to move a current membership to another union. The sending side asks for a
-    member of its scope; the receiving side for a union of its scope (it found the person
-    through their full ID number or a roster conflict). One pending transfer per member."""
+    """Ask to move a current membership to another union; the other side decides. The
+    sending side asks for a member of its scope; the receiving side for a union of its scope
+    (it named the person by full ID number and name, or a roster conflict did). One pending
+    transfer per member."""
     _require(requested_by, "members.transfer")
     if side == Transfer.Side.SENDING:
         _require_scope(requested_by, member.organization)
@@ -182,29 +245,60 @@ def request_transfer(
 
 
 def can_decide_transfer(user, transfer: Transfer) -> bool:
-    """The receiving union (or a clerk above it) decides: scope covers the receiving union."""
+    """The side that did not ask decides: its union, or a clerk whose scope covers it
+    (members.confirm_transfer). The side that asked never completes its own request, unless
+    the user's scope covers both unions (decides_across_sides: recorded on the transfer).
+    The one rule behind the buttons and behind confirm_transfer/reject_transfer."""
     return (
         transfer.status == Transfer.Status.PENDING
         and user.has_capability("members.confirm_transfer")
-        and is_in_scope(user, transfer.to_organization)
+        and is_in_scope(user, transfer.deciding_organization)
     )
 
 
-def _lock_pending(transfer: Transfer, by) -> Transfer:
-    transfer = Transfer.objects.select_for_update().select_related("to_organization").get(pk=transfer.pk)
+def decides_across_sides(user, transfer: Transfer) -> bool:
+    """A decider whose scope also covers the side that asked (the county of both, the city)."""
+    return is_in_scope(user, transfer.requesting_organization)
+
+
+def can_cancel_transfer(user, transfer: Transfer) -> bool:
+    """The side that asked may withdraw its pending request (its union or a clerk above it)."""
+    return (
+        transfer.status == Transfer.Status.PENDING
+        and user.has_capability("members.transfer")
+        and is_in_scope(user, transfer.requesting_organization)
+    )
+
+
+def _lock_pending(transfer: Transfer) -> Transfer:
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("from_organization", "to_organization")
+        .get(pk=transfer.pk)
+    )
     if transfer.status != Transfer.Status.PENDING:
         raise ValidationError(_("This transfer has already been decided."))
-    if not can_decide_transfer(by, transfer):
-        raise PermissionDenied
     return transfer
+
+
+def _record_decision(transfer: Transfer, *, by, status: str, note: str) -> None:
+    transfer.status = status
+    transfer.decided_by = by
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = (note or "").strip()[:200]
+    transfer.decided_across_sides = status != Transfer.Status.CANCELLED and decides_across_sides(by, transfer)
+    transfer.save()
 
 
 @transaction.atomic
 def confirm_transfer(*, transfer: Transfer, by, note: str = "") -> Member:
-    """Move the membership, in one transaction: the sending union's row becomes
-    "transferred out" and a new current row opens in the receiving union, keeping the
-    person's data and joining date; both rows' history and the Transfer row record it."""
-    transfer = _lock_pending(transfer, by)
+    """Move the membership (can_decide_transfer: the side that did not ask, or a clerk above
+    both), in one transaction: the sending union's row becomes "transferred out" and a new
+    current row opens in the receiving union, keeping the person's data and joining date;
+    both rows' history and the Transfer row record it."""
+    transfer = _lock_pending(transfer)
+    if not can_decide_transfer(by, transfer):
+        raise PermissionDenied
     old = Member.objects.select_for_update().select_related("organization").get(pk=transfer.member_id)
     if not old.is_current or old.organization_id != transfer.from_organization_id:
         raise ValidationError(_("The membership changed since the transfer was requested; ask again."))
@@ -224,52 +318,31 @@ def confirm_transfer(*, transfer: Transfer, by, note: str = "") -> Member:
     )
     new.employer = match_employer(employer_name=new.employer_name, organization=to_org)
     _save_with_history(new, by=by, reason=new.status_reason)
-    transfer.status = Transfer.Status.CONFIRMED
-    transfer.decided_by = by
-    transfer.decided_at = timezone.now()
-    transfer.decision_note = (note or "").strip()[:200]
     transfer.resulting_member = new
-    transfer.save()
+    _record_decision(transfer, by=by, status=Transfer.Status.CONFIRMED, note=note)
     return new
 
 
 @transaction.atomic
 def reject_transfer(*, transfer: Transfer, by, note: str) -> Transfer:
-    """Refuse a pending transfer (receiving union or a clerk above it), with a reason;
-    the membership stays where it is."""
-    transfer = _lock_pending(transfer, by)
+    """Refuse a pending transfer with a reason (can_decide_transfer: the side that did not
+    ask, or a clerk above both); the membership stays where it is."""
+    transfer = _lock_pending(transfer)
+    if not can_decide_transfer(by, transfer):
+        raise PermissionDenied
     if not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for refusing the transfer.")})
-    transfer.status = Transfer.Status.REJECTED
-    transfer.decided_by = by
-    transfer.decided_at = timezone.now()
-    transfer.decision_note = note.strip()[:200]
-    transfer.save()
+    _record_decision(transfer, by=by, status=Transfer.Status.REJECTED, note=note)
     return transfer
 
 
 @transaction.atomic
 def cancel_transfer(*, transfer: Transfer, by) -> Transfer:
-    """Withdraw one's own side's pending request (sending side: scope covers the sending
-    union; receiving side: scope covers the receiving union)."""
-    transfer = (
-        Transfer.objects.select_for_update()
-        .select_related("from_organization", "to_organization")
-        .get(pk=transfer.pk)
-    )
-    if transfer.status != Transfer.Status.PENDING:
-        raise ValidationError(_("This transfer has already been decided."))
-    side_org = (
-        transfer.from_organization
-        if transfer.initiated_by_side == Transfer.Side.SENDING
-        else transfer.to_organization
-    )
-    _require(by, "members.transfer")
-    _require_scope(by, side_org)
-    transfer.status = Transfer.Status.CANCELLED
-    transfer.decided_by = by
-    transfer.decided_at = timezone.now()
-    transfer.save()
+    """Withdraw a pending request (can_cancel_transfer: only the side that asked)."""
+    transfer = _lock_pending(transfer)
+    if not can_cancel_transfer(by, transfer):
+        raise PermissionDenied
+    _record_decision(transfer, by=by, status=Transfer.Status.CANCELLED, note="")
     return transfer
 
 

@@ -303,6 +303,9 @@ ENTRIES: dict[str, Entry] = {
     "members:reveal": post_action(200, "members.reveal", member, data=reveal_id),
     "members:transfer_out": writer_form("members.transfer", kwargs=member, object=True),
     "members:transfers": Entry(get=GET_PAGE, marker=lambda w: w.incoming_transfer.member.name),
+    # The clerk above both unions; which rows it lists is tested in tests/members/test_transfers.py
+    # (the world's transfers are not overdue).
+    "members:transfers_overdue": Entry(get=GET_PAGE, owner="county_staff", sibling="county_b_staff"),
     "members:transfer_in": writer_form("members.transfer"),
     "members:transfer_confirm": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),
     "members:transfer_reject": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),

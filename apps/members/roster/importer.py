@@ -7,7 +7,8 @@ current memberships of the whole city, one query per chunk:
 - no current membership anywhere            → new
 - current member of the target union         → updated (some field differs) or unchanged
 - current member of ANOTHER union            → transfer conflict: never a silent move; on
-                                               commit it becomes a transfer request
+                                               commit it becomes a transfer request that
+                                               the other union decides, if the name agrees
 
 Commit is set-based SQL from the staged rows (INSERT … SELECT, UPDATE … FROM) with the
 simple-history rows written by the same statements, so 100,000 rows take seconds and
@@ -27,7 +28,7 @@ from apps.imports.models import ImportRow
 
 from ..cleaning import clean_member_input, parse_word
 from ..models import CURRENT_STATUSES, Member, MemberStatus, Sex, Transfer, WorkerCategory
-from ..services import match_employer, request_transfer
+from ..services import match_employer, record_id_lookup, request_transfer
 from .columns import ROSTER_COLUMNS
 
 Outcome = ImportRow.Outcome
@@ -151,8 +152,8 @@ class RosterImporter(BaseImporter):
             ).values_list("member_id", "to_organization_id")
         )
         messages = {
-            None: _("This person is a current member of another union organization; committing asks for a "
-                    "membership transfer to this union."),
+            None: _("This person is a current member of another union organization; committing asks that "
+                    "union for a membership transfer to this union, if the name agrees with its record."),
             self.organization.pk: _("This person is a current member of another union organization; a "
                                     "transfer to this union is already waiting for a decision."),
         }
@@ -227,20 +228,32 @@ class RosterImporter(BaseImporter):
         return count
 
     def _request_transfers(self, actor) -> tuple[int, int]:
-        """Each conflict becomes a transfer request into this union (receiving side), unless
-        one is already pending; the command line (no user) only reports them."""
+        """Each conflict becomes a transfer request into this union (receiving side: the
+        sending union decides), as the request form would make it: only when the file's name
+        agrees with the member's, each lookup in the access log. None when one is already
+        pending; the command line (no user) only reports them. A name that does not agree
+        counts as "not requested", like a pending one, and the preview says the same for both."""
         requested = skipped = 0
-        targets = ImportRow.objects.filter(job=self.job, outcome=Outcome.CONFLICT).values_list("target_id", flat=True)
-        members = Member.objects.filter(pk__in=list(targets)).select_related("organization")
+        conflicts = ImportRow.objects.filter(job=self.job, outcome=Outcome.CONFLICT)
+        names = dict(conflicts.values_list("target_id", "data__name"))
+        via = _("roster upload %(file)s") % {"file": self.job.original_name}  # the request's reason too
+        members = Member.objects.filter(pk__in=list(names)).select_related("organization")
         for member in members:
             if actor is None or not member.is_current or member.organization_id == self.organization.pk:
+                skipped += 1
+                continue
+            matched = member.name == names[member.pk]
+            record_id_lookup(
+                actor=actor, id_number=member.id_number, found=member, matched=matched,
+                organization=self.organization, via=via,
+            )
+            if not matched:
                 skipped += 1
                 continue
             try:
                 request_transfer(
                     member=member, to_organization=self.organization, requested_by=actor,
-                    reason=_("roster upload %(file)s") % {"file": self.job.original_name},
-                    side=Transfer.Side.RECEIVING,
+                    reason=via, side=Transfer.Side.RECEIVING,
                 )
                 requested += 1
             except ValidationError:  # already pending: nothing new to ask
