@@ -9,6 +9,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from unionportal import logformat
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -190,6 +192,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # deployments (or a test's worker) sharing one Redis from answering each other.
 CELERY_CONTROL_EXCHANGE = env("CELERY_CONTROL_EXCHANGE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_LOG_FORMAT = logformat.FORMAT
+CELERY_WORKER_LOG_DATEFMT = logformat.DATEFMT
+CELERY_WORKER_TASK_LOG_FORMAT = logformat.TASK_FORMAT
+CELERY_WORKER_TASK_LOG_DATEFMT = logformat.DATEFMT
 # Used only by the run command's last-resort fallback when no Redis can be had.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
@@ -214,11 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+# One line format and time zone in every process (unionportal/logformat.py); Celery's worker
+# and beat write theirs in it too (CELERY_WORKER_LOG_FORMAT above).
+LOGGING = logformat.dict_config(env("LOG_LEVEL", default="INFO"))
+LOGGING["filters"] = {"refusal_without_traceback": {"()": "apps.core.logfilters.RefusalWithoutTraceback"}}
+LOGGING["loggers"] = {
+    "django.db.backends": {"level": "INFO"},
+    "django.request": {"filters": ["refusal_without_traceback"]},
 }
