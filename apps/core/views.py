@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 
 from apps.organizations.selectors import scope_counts_by_kind
 
@@ -15,3 +17,10 @@ def home(request):
         "can_create": request.user.has_capability("organizations.create"),
     }
     return render(request, "core/home.html", context)
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own (admin pages, downloads): the portal's
+    icon, public like the login page, instead of a 404 logged on every first visit."""
+    return redirect(static("favicon.svg"))
