@@ -22,7 +22,9 @@ WHEN = datetime.datetime(2021, 3, 22, 1, 5, tzinfo=datetime.UTC)  # 09:05 in Asi
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_dates_and_times_are_written_one_way_in_every_language(language):
-    template = Template('{{ day|date }}|{{ day }}|{{ when|date:"DATETIME_FORMAT" }}|{{ when }}|{{ when|time }}')
+    template = Template(
+        '{{ day|date }}|{{ day }}|{{ when|date:"DATETIME_FORMAT" }}|{{ when }}|{{ when|time }}'
+    )
     with translation.override(language):
         text = template.render(Context({"day": WHEN.date(), "when": WHEN}))
     assert text == "2021-03-22|2021-03-22|2021-03-22 09:05|2021-03-22 09:05|09:05"
@@ -102,4 +104,5 @@ def test_every_form_and_filter_date_field_uses_the_shared_date_box():
     dates = [(owner, name, field) for owner, name, field in fields
              if isinstance(field, forms.DateField) or isinstance(field.widget, forms.DateInput)]
     assert len(dates) >= 8  # members: joined on, the status date, 2 list filters; ledger: 4
-    assert [(owner.__name__, name) for owner, name, field in dates if not isinstance(field.widget, DateInput)] == []
+    others = [(owner.__name__, name) for owner, name, f in dates if not isinstance(f.widget, DateInput)]
+    assert others == []

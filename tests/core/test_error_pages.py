@@ -43,7 +43,8 @@ def test_the_filter_keeps_the_traceback_of_a_server_error():
         try:
             raise PermissionDenied if status == 403 else RuntimeError("boom")
         except Exception as exc:  # noqa: BLE001 - the record carries whatever was raised
-            entry = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "x", (), (type(exc), exc, None))
+            exc_info = (type(exc), exc, None)
+            entry = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "x", (), exc_info)
         entry.status_code = status
         return entry
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+COMMENTS = re.compile(r"{#.*?#}|{% comment %}.*?{% endcomment %}", re.S)
 TEMPLATE_ROOTS = [Path(settings.BASE_DIR) / "templates", Path(settings.BASE_DIR) / "apps"]
 
 
@@ -32,8 +33,9 @@ def test_no_template_has_inline_script_style_or_event_handler():
     offenders = []
     for root in TEMPLATE_ROOTS:
         for path in root.rglob("*.html"):
-            text = re.sub(r"{#.*?#}|{% comment %}.*?{% endcomment %}", "", path.read_text(encoding="utf-8"), flags=re.S)
-            offenders += [f"{path.relative_to(settings.BASE_DIR)}: {m.group(0)}" for m in forbidden.finditer(text)]
+            text = COMMENTS.sub("", path.read_text(encoding="utf-8"))
+            name = path.relative_to(settings.BASE_DIR)
+            offenders += [f"{name}: {match.group(0)}" for match in forbidden.finditer(text)]
     assert offenders == []
 
 
@@ -53,12 +55,14 @@ def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(client, db):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["members:list", "organizations:list", "organizations:employer_list", "organizations:site_list"]
+    "url_name",
+    ["members:list", "organizations:list", "organizations:employer_list", "organizations:site_list"],
 )
 def test_lists_scroll_in_a_keyboard_region_and_fold_their_filters(client, tree, city_staff, url_name):
     client.force_login(city_staff)
     html = client.get(reverse(url_name)).content.decode()
-    assert re.search(r'<div class="table-responsive table-scroll" tabindex="0" role="region" aria-label="[^"]+">', html)
+    region = r'<div class="table-responsive table-scroll" tabindex="0" role="region" aria-label="[^"]+">'
+    assert re.search(region, html)
     assert 'data-bs-toggle="collapse"' in html and 'class="collapse filter-panel"' in html
 
 
