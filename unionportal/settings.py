@@ -7,7 +7,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from unionportal import logformat
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.ChineseFirstLocaleMiddleware",
@@ -140,6 +144,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["unionportal.formats"]  # dates as 2023-01-15 and 2023-01-15 09:30 in every language
 
 # --- static files -------------------------------------------------------------
 STATIC_URL = "static/"
@@ -157,7 +162,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/portal.html"
 
 # --- security -----------------------------------------------------------------
 # HTTPS is on by default in production; the local run command serves plain HTTP.
@@ -173,6 +178,24 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from our own
+# static files — no inline <script>, no onclick=/hx-on, no style="" — so an injected tag or
+# attribute does nothing. data: images are Bootstrap's own icons inside its CSS (select arrows,
+# the navbar toggler, close buttons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Probes call /healthz/ over plain HTTP from inside the network; it carries no cookies or data.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
@@ -197,6 +220,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # deployments (or a test's worker) sharing one Redis from answering each other.
 CELERY_CONTROL_EXCHANGE = env("CELERY_CONTROL_EXCHANGE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_LOG_FORMAT = logformat.FORMAT
+CELERY_WORKER_LOG_DATEFMT = logformat.DATEFMT
+CELERY_WORKER_TASK_LOG_FORMAT = logformat.TASK_FORMAT
+CELERY_WORKER_TASK_LOG_DATEFMT = logformat.DATEFMT
 # Used only by the run command's last-resort fallback when no Redis can be had.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
@@ -225,11 +252,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+# One line format and time zone in every process (unionportal/logformat.py); Celery's worker
+# and beat write theirs in it too (CELERY_WORKER_LOG_FORMAT above).
+LOGGING = logformat.dict_config(env("LOG_LEVEL", default="INFO"))
+LOGGING["filters"] = {"refusal_without_traceback": {"()": "apps.core.logfilters.RefusalWithoutTraceback"}}
+LOGGING["loggers"] = {
+    "django.db.backends": {"level": "INFO"},
+    "django.request": {"filters": ["refusal_without_traceback"]},
 }

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.validators import normalize_phone
+from apps.core.widgets import DateInput
 from apps.organizations.models import Organization
 from apps.organizations.scope import visible_organizations
 
@@ -35,7 +36,7 @@ class EmployerForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = Employer
         fields = list(EMPLOYER_FIELDS)
-        widgets = {"union_established_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"union_established_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,8 +61,8 @@ class WorkInstructorForm(_CrispyMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -90,7 +91,7 @@ class WorkInstructorForm(_CrispyMixin, forms.ModelForm):
 class InstructorVisitForm(_CrispyMixin, forms.Form):
     submit_label = _("Record visit")
 
-    visited_on = forms.DateField(label=_("visited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("visited on"), widget=DateInput())
     employer = forms.ModelChoiceField(
         label=_("employer unit"), queryset=Employer.objects.none(), required=False
     )

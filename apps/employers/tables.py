@@ -6,11 +6,12 @@ from .models import DemonstrationSite, Employer, WorkInstructor
 
 
 class EmployerTable(tables.Table):
+    region_label = _("Employer units")  # the name of its scroll region
     name = tables.LinkColumn(
         "employers:employer_detail",
         args=[tables.A("pk")],
         verbose_name=_("name"),
-        attrs={"td": {"style": "min-width: 12em"}},
+        attrs={"td": {"class": "cell-name"}},
     )
     covering_union = tables.Column(verbose_name=_("covering union"), default="—")
 
@@ -34,6 +35,7 @@ class EmployerTable(tables.Table):
 
 
 class InstructorTable(tables.Table):
+    region_label = _("Work instructors")  # the name of its scroll region
     name = tables.LinkColumn("employers:instructor_detail", args=[tables.A("pk")], verbose_name=pgettext_lazy("person", "name"))
     employer_count = tables.Column(verbose_name=_("assigned organizations"))
 
@@ -46,6 +48,7 @@ class InstructorTable(tables.Table):
 
 
 class DemonstrationSiteTable(tables.Table):
+    region_label = _("Demonstration sites")  # the name of its scroll region
     county = tables.Column(
         accessor="organization__county", verbose_name=_("county/district"), orderable=False
     )

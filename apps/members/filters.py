@@ -5,9 +5,10 @@ selectors.member_list, so the list, the count and the export narrow rows the sam
 """
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.widgets import DateInput
 
 from .models import Member, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .selectors import (
@@ -23,7 +24,6 @@ STATUS_CHOICES = [
     *MemberStatus.choices,
     ("all", _("all")),
 ]
-_DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def refuse_full_id_number(value: str) -> None:
@@ -59,8 +59,8 @@ class MemberFilter(django_filters.FilterSet):
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, method="_unused")
     age_min = django_filters.NumberFilter(label=_("Age from"), method="_unused", min_value=0, max_value=130)
     age_max = django_filters.NumberFilter(label=_("Age to"), method="_unused", min_value=0, max_value=130)
-    joined_from = django_filters.DateFilter(label=_("Joined from"), method="_unused", widget=_DATE)
-    joined_to = django_filters.DateFilter(label=_("Joined until"), method="_unused", widget=_DATE)
+    joined_from = django_filters.DateFilter(label=_("Joined from"), method="_unused", widget=DateInput())
+    joined_to = django_filters.DateFilter(label=_("Joined until"), method="_unused", widget=DateInput())
 
     class Meta:
         model = Member

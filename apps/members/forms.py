@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.privacy import mask_id_number, mask_phone
+from apps.core.widgets import DateInput
 from apps.organizations.models import Organization
 
 from .cleaning import clean_member_input
@@ -16,7 +17,6 @@ from .models import Education, PoliticalStatus, Sex, WorkerCategory
 from .selectors import visible_organization_by_code
 from .services import MANUAL_STATUSES
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _helper(label) -> FormHelper:
@@ -69,7 +69,7 @@ class MemberForm(forms.Form):
     joined_on = forms.CharField(
         label=_("joined on"),
         required=False,
-        widget=_DATE,
+        widget=DateInput(),
         help_text=_("For example 2023-01-15 or 2023年1月15日."),
     )
     worker_category = forms.ChoiceField(
@@ -118,7 +118,7 @@ class MemberForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("new status"), choices=[(s.value, s.label) for s in MANUAL_STATUSES])
-    on = forms.DateField(label=_("date"), widget=_DATE, initial=timezone.localdate)
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label=_("reason"), max_length=200)
 
     def __init__(self, *args, **kwargs):

@@ -200,6 +200,7 @@ ENTRIES: dict[str, Entry] = {
         post=Call(redirect("login")),
     ),
     "healthz": Entry(public="monitors call it without logging in", get=Call((200, 503)), post=POST_ONLY),
+    "favicon": Entry(public="browsers ask for it on their own, before login", get=Call(302)),
     "password_change": Entry(get=GET_PAGE, post=FORM),
     "password_change_done": Entry(get=GET_PAGE),
     "home": Entry(get=GET_PAGE),
