@@ -12,10 +12,10 @@ class MembersConfig(AppConfig):
         from apps.imports.registry import UploadKind, register_upload_kind
         from apps.organizations.services import MOVE_HOOKS
 
-        from .lifecycle import move_members_on_merge_or_dissolve
         from .roster.columns import ROSTER_PREVIEW_COLUMNS
         from .roster.importer import RosterImporter
         from .roster.template_file import write_roster_template
+        from .services import move_members_on_merge_or_dissolve
 
         if move_members_on_merge_or_dissolve not in MOVE_HOOKS:
             MOVE_HOOKS.append(move_members_on_merge_or_dissolve)

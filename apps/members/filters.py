@@ -40,27 +40,29 @@ def refuse_full_id_number(value: str) -> None:
 
 
 class MemberFilter(django_filters.FilterSet):
+    """Parses and validates; `qs` hands the cleaned values to selectors.member_list, so
+    django-filter's own per-filter filtering (filter_queryset) never runs."""
+
     q = django_filters.CharFilter(
         label=_("Search"),
-        method="_unused",
         help_text=_("Part of a name, or the last 4-6 characters of the resident ID number."),
         validators=[refuse_full_id_number],
     )
-    org = django_filters.CharFilter(label=_("Union organization code"), method="_unused")
+    org = django_filters.CharFilter(label=_("Union organization code"))
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=STATUS_CHOICES, method="_unused", empty_label=None
+        label=_("Status"), choices=STATUS_CHOICES, empty_label=None
     )
     worker_category = django_filters.ChoiceFilter(
-        label=_("Worker category"), choices=WorkerCategory.choices, method="_unused"
+        label=_("Worker category"), choices=WorkerCategory.choices
     )
     political_status = django_filters.ChoiceFilter(
-        label=_("Political status"), choices=PoliticalStatus.choices, method="_unused"
+        label=_("Political status"), choices=PoliticalStatus.choices
     )
-    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, method="_unused")
-    age_min = django_filters.NumberFilter(label=_("Age from"), method="_unused", min_value=0, max_value=130)
-    age_max = django_filters.NumberFilter(label=_("Age to"), method="_unused", min_value=0, max_value=130)
-    joined_from = django_filters.DateFilter(label=_("Joined from"), method="_unused", widget=DateInput())
-    joined_to = django_filters.DateFilter(label=_("Joined until"), method="_unused", widget=DateInput())
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    age_min = django_filters.NumberFilter(label=_("Age from"), min_value=0, max_value=130)
+    age_max = django_filters.NumberFilter(label=_("Age to"), min_value=0, max_value=130)
+    joined_from = django_filters.DateFilter(label=_("Joined from"), widget=DateInput())
+    joined_to = django_filters.DateFilter(label=_("Joined until"), widget=DateInput())
 
     class Meta:
         model = Member
@@ -71,9 +73,6 @@ class MemberFilter(django_filters.FilterSet):
         data.setdefault("status", STATUS_CURRENT)
         self.actor = actor
         super().__init__(data, queryset=None, **kwargs)
-
-    def _unused(self, queryset, name, value):  # pragma: no cover - filtering is member_list's
-        return queryset
 
     def filters_value(self) -> MemberFilters:
         """The cleaned filters; an invalid field counts as not given (the form shows its error)."""

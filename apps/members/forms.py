@@ -18,7 +18,6 @@ from .selectors import visible_organization_by_code
 from .services import MANUAL_STATUSES
 
 
-
 def _helper(label) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))

@@ -16,6 +16,7 @@ from django.db.models.functions import Reverse
 from django.http import Http404
 
 from apps.accounts.models import SensitiveAccess
+from apps.core.history import HistoryEntry, history_entries
 from apps.core.validators import clean_text, normalize_resident_id
 from apps.organizations.models import Organization
 from apps.organizations.scope import (
@@ -160,36 +161,18 @@ def member_detail(*, actor, pk: int) -> Member:
     return get_visible_or_404(Member.objects.select_related("organization", "employer"), actor, pk=pk)
 
 
-@dataclass
-class HistoryEntry:
-    record: object
-    changes: list  # [(field verbose name, old, new)]
-
-
-# Fields whose old/new values the history shows masked or not at all.
-_MASKED_HISTORY_FIELDS = {"id_number", "phone", "birth_date"}
+# Fields whose change the history names without showing the values.
+_MASKED_HISTORY_FIELDS = ("id_number", "phone", "birth_date")
 
 
 def member_history(*, member: Member, limit: int = 50) -> list[HistoryEntry]:
     """The member row's history, newest first: who, when, why and which fields changed.
     One query whatever the length (records with their users; diffs computed in memory)."""
-    records = list(
-        member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    records = member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    return history_entries(
+        records, model=Member, limit=limit, excluded_fields=("updated_at", "created_at"),
+        hidden_fields=_MASKED_HISTORY_FIELDS,
     )
-    entries = []
-    for index, newer in enumerate(records[:limit]):
-        older = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])
-            for change in delta.changes:
-                field = Member._meta.get_field(change.field)
-                hidden = change.field in _MASKED_HISTORY_FIELDS
-                changes.append(
-                    (field.verbose_name, None if hidden else change.old, None if hidden else change.new)
-                )
-        entries.append(HistoryEntry(record=newer, changes=changes))
-    return entries
 
 
 def member_transfers(*, member: Member) -> QuerySet[Transfer]:

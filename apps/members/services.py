@@ -9,19 +9,21 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import SensitiveAccess
 from apps.accounts.services import record_sensitive_access
+from apps.core.permissions import require_capability
 from apps.core.privacy import mask_id_number
 from apps.core.ratelimit import take_one
 from apps.employers.models import Employer
 from apps.organizations.models import Organization
-from apps.organizations.scope import is_in_scope
+from apps.organizations.scope import ensure_visible, is_in_scope, require_in_scope
 
 from .cleaning import INPUT_FIELDS, clean_member_input
-from .models import Member, MemberExport, MemberStatus, Transfer
+from .models import CURRENT_STATUSES, Member, MemberExport, MemberStatus, Transfer
 from .selectors import current_membership
 from .tasks import build_member_export_task
 
@@ -31,14 +33,6 @@ EDITABLE_FIELDS = tuple(f for f in INPUT_FIELDS if f != "sex")
 MANUAL_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED, MemberStatus.WITHDRAWN, MemberStatus.DECEASED)
 
 
-def _require(user, capability: str) -> None:
-    if not user.has_capability(capability):
-        raise PermissionDenied
-
-
-def _require_scope(user, organization: Organization) -> None:
-    if not is_in_scope(user, organization):
-        raise PermissionDenied
 
 
 def match_employer(*, employer_name: str, organization: Organization) -> Employer | None:
@@ -69,8 +63,8 @@ def _current_membership_error() -> ValidationError:
     )
 
 
-def _save_with_history(member: Member, *, by, reason: str) -> None:
-    member._history_user = by
+def _save_with_history(member: Member, *, actor, reason: str) -> None:
+    member._history_user = actor
     member._change_reason = reason[:100] if reason else None
     try:
         with transaction.atomic():
@@ -86,13 +80,13 @@ def create_member(*, actor, organization: Organization, data: dict) -> Member:
     """Add a member to a union in the actor's scope. The fields pass the same rules as the
     roster upload (clean_member_input); a person who already holds a current membership
     anywhere in the city is refused (database constraint): that is a transfer."""
-    _require(actor, "members.edit")
-    _require_scope(actor, organization)
+    require_capability(actor, "members.edit")
+    require_in_scope(actor, organization=organization)
     cleaned = clean_member_input({**data, "name": data.get("name"), "id_number": data.get("id_number")})
     member = Member(organization=organization, status=MemberStatus.ACTIVE, **cleaned)
     member.employer = match_employer(employer_name=member.employer_name, organization=organization)
     member.status_changed_on = timezone.localdate()
-    _save_with_history(member, by=actor, reason=_("created"))
+    _save_with_history(member, actor=actor, reason=_("created"))
     return member
 
 
@@ -100,8 +94,8 @@ def create_member(*, actor, organization: Organization, data: dict) -> Member:
 def update_member(*, actor, member: Member, data: dict) -> Member:
     """Change a member's personal fields (not the union: that is a transfer; not the
     status: change_status). Same rules as create_member; sex and birth date re-derive."""
-    _require(actor, "members.edit")
-    _require_scope(actor, member.organization)
+    require_capability(actor, "members.edit")
+    ensure_visible(actor, member.organization)
     cleaned = clean_member_input({k: v for k, v in data.items() if k in EDITABLE_FIELDS + ("sex",)})
     joined_on, born = cleaned.get("joined_on"), cleaned.get("birth_date", member.birth_date)
     if joined_on and born and joined_on < born:
@@ -117,17 +111,17 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
         setattr(member, field, value)
     if "employer_name" in cleaned:
         member.employer = match_employer(employer_name=member.employer_name, organization=member.organization)
-    _save_with_history(member, by=actor, reason=_("edited"))
+    _save_with_history(member, actor=actor, reason=_("edited"))
     return member
 
 
 @transaction.atomic
-def change_status(*, member: Member, status: str, on: datetime.date, reason: str, by) -> Member:
+def change_member_status(*, actor, member: Member, status: str, on: datetime.date, reason: str) -> Member:
     """Record a status change (retained on retirement, withdrawn, deceased, back to active)
     with its date and reason. "Transferred out" only comes from a confirmed transfer; a
     return to a current status is refused when the person is a member elsewhere."""
-    _require(by, "members.edit")
-    _require_scope(by, member.organization)
+    require_capability(actor, "members.edit")
+    ensure_visible(actor, member.organization)
     errors = {}
     if status not in MANUAL_STATUSES:
         errors["status"] = _("A member is transferred out by confirming a membership transfer.")
@@ -145,7 +139,7 @@ def change_status(*, member: Member, status: str, on: datetime.date, reason: str
     member.status = status
     member.status_changed_on = on
     member.status_reason = reason.strip()[:200]
-    _save_with_history(member, by=by, reason=member.status_reason)
+    _save_with_history(member, actor=actor, reason=member.status_reason)
     return member
 
 
@@ -186,8 +180,8 @@ def look_up_member_for_transfer(
     so the answer says nothing more than "this person, under this name" (no oracle). Every
     lookup is written to the access log and counted: TRANSFER_LOOKUPS_PER_HOUR per user,
     then TooManyLookups (the number is not looked up)."""
-    _require(actor, "members.transfer")
-    _require_scope(actor, to_organization)
+    require_capability(actor, "members.transfer")
+    require_in_scope(actor, to_organization=to_organization)
     if not take_one(
         action="transfer_lookup", user=actor, limit=settings.TRANSFER_LOOKUPS_PER_HOUR, window_seconds=3600
     ):
@@ -207,17 +201,17 @@ def look_up_member_for_transfer(
 
 @transaction.atomic
 def request_transfer(
-    *, member: Member, to_organization: Organization, requested_by, reason: str, side: str
+    *, actor, member: Member, to_organization: Organization, reason: str, side: str
 ) -> Transfer:
     """Ask to move a current membership to another union; the other side decides. The
     sending side asks for a member of its scope; the receiving side for a union of its scope
     (it named the person by full ID number and name, or a roster conflict did). One pending
     transfer per member."""
-    _require(requested_by, "members.transfer")
+    require_capability(actor, "members.transfer")
     if side == Transfer.Side.SENDING:
-        _require_scope(requested_by, member.organization)
+        ensure_visible(actor, member.organization)
     elif side == Transfer.Side.RECEIVING:
-        _require_scope(requested_by, to_organization)
+        require_in_scope(actor, to_organization=to_organization)
     else:
         raise ValueError(f"unknown side {side!r}")
     if not member.is_current:
@@ -231,7 +225,7 @@ def request_transfer(
         from_organization_id=member.organization_id,
         to_organization=to_organization,
         initiated_by_side=side,
-        requested_by=requested_by,
+        requested_by=actor,
         reason=(reason or "").strip()[:200],
     )
     try:
@@ -281,23 +275,23 @@ def _lock_pending(transfer: Transfer) -> Transfer:
     return transfer
 
 
-def _record_decision(transfer: Transfer, *, by, status: str, note: str) -> None:
+def _record_decision(transfer: Transfer, *, actor, status: str, note: str) -> None:
     transfer.status = status
-    transfer.decided_by = by
+    transfer.decided_by = actor
     transfer.decided_at = timezone.now()
     transfer.decision_note = (note or "").strip()[:200]
-    transfer.decided_across_sides = status != Transfer.Status.CANCELLED and decides_across_sides(by, transfer)
+    transfer.decided_across_sides = status != Transfer.Status.CANCELLED and decides_across_sides(actor, transfer)
     transfer.save()
 
 
 @transaction.atomic
-def confirm_transfer(*, transfer: Transfer, by, note: str = "") -> Member:
+def confirm_transfer(*, actor, transfer: Transfer, note: str = "") -> Member:
     """Move the membership (can_decide_transfer: the side that did not ask, or a clerk above
     both), in one transaction: the sending union's row becomes "transferred out" and a new
     current row opens in the receiving union, keeping the person's data and joining date;
     both rows' history and the Transfer row record it."""
     transfer = _lock_pending(transfer)
-    if not can_decide_transfer(by, transfer):
+    if not can_decide_transfer(actor, transfer):
         raise PermissionDenied
     old = Member.objects.select_for_update().select_related("organization").get(pk=transfer.member_id)
     if not old.is_current or old.organization_id != transfer.from_organization_id:
@@ -308,7 +302,7 @@ def confirm_transfer(*, transfer: Transfer, by, note: str = "") -> Member:
     old.status = MemberStatus.TRANSFERRED_OUT
     old.status_changed_on = today
     old.status_reason = (_("Transferred to %(union)s") % {"union": to_org.name})[:200]
-    _save_with_history(old, by=by, reason=old.status_reason)
+    _save_with_history(old, actor=actor, reason=old.status_reason)
     new = Member(
         **{f: getattr(old, f) for f in EDITABLE_FIELDS + ("sex", "birth_date")},
         organization=to_org,
@@ -317,33 +311,68 @@ def confirm_transfer(*, transfer: Transfer, by, note: str = "") -> Member:
         status_reason=(_("Transferred from %(union)s") % {"union": old.organization.name})[:200],
     )
     new.employer = match_employer(employer_name=new.employer_name, organization=to_org)
-    _save_with_history(new, by=by, reason=new.status_reason)
+    _save_with_history(new, actor=actor, reason=new.status_reason)
     transfer.resulting_member = new
-    _record_decision(transfer, by=by, status=Transfer.Status.CONFIRMED, note=note)
+    _record_decision(transfer, actor=actor, status=Transfer.Status.CONFIRMED, note=note)
     return new
 
 
 @transaction.atomic
-def reject_transfer(*, transfer: Transfer, by, note: str) -> Transfer:
+def reject_transfer(*, actor, transfer: Transfer, note: str) -> Transfer:
     """Refuse a pending transfer with a reason (can_decide_transfer: the side that did not
     ask, or a clerk above both); the membership stays where it is."""
     transfer = _lock_pending(transfer)
-    if not can_decide_transfer(by, transfer):
+    if not can_decide_transfer(actor, transfer):
         raise PermissionDenied
     if not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for refusing the transfer.")})
-    _record_decision(transfer, by=by, status=Transfer.Status.REJECTED, note=note)
+    _record_decision(transfer, actor=actor, status=Transfer.Status.REJECTED, note=note)
     return transfer
 
 
 @transaction.atomic
-def cancel_transfer(*, transfer: Transfer, by) -> Transfer:
+def cancel_transfer(*, actor, transfer: Transfer) -> Transfer:
     """Withdraw a pending request (can_cancel_transfer: only the side that asked)."""
     transfer = _lock_pending(transfer)
-    if not can_cancel_transfer(by, transfer):
+    if not can_cancel_transfer(actor, transfer):
         raise PermissionDenied
-    _record_decision(transfer, by=by, status=Transfer.Status.CANCELLED, note="")
+    _record_decision(transfer, actor=actor, status=Transfer.Status.CANCELLED, note="")
     return transfer
+
+
+# --- merge and dissolve (registered in organizations.services.MOVE_HOOKS) -------------
+
+
+def move_members_on_merge_or_dissolve(*, source, target, actor, reason) -> dict:
+    """Merge: current memberships (active/retained) and pending transfers move to `target`,
+    each member with a history row naming who and why; past memberships stay where they
+    were, as the merged union's record. Dissolve (`target` None): refused while the union
+    still holds current members or pending transfers — they must be transferred first,
+    never left in a union that no longer exists."""
+    current = Member.objects.filter(organization=source, status__in=CURRENT_STATUSES)
+    pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
+    if target is None:
+        count = current.count()
+        if count or pending.filter(Q(from_organization=source) | Q(to_organization=source)).exists():
+            raise ValidationError(
+                _(
+                    "%(count)d current members (or pending transfers) belong to this union; "
+                    "transfer them to another union first."
+                )
+                % {"count": count}
+            )
+        return {}
+    moved_ids = list(current.values_list("pk", flat=True))
+    Member.objects.filter(pk__in=moved_ids).update(organization=target)
+    Member.history.bulk_history_create(
+        list(Member.objects.filter(pk__in=moved_ids)),
+        update=True,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+    pending.filter(from_organization=source).update(from_organization=target)
+    pending.filter(to_organization=source).update(to_organization=target)
+    return {"members": len(moved_ids)}
 
 
 # --- background exports ---------------------------------------------------------------

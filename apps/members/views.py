@@ -187,12 +187,12 @@ def member_status(request, pk: int):
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_status(
+            services.change_member_status(
                 member=member,
                 status=form.cleaned_data["status"],
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,
+                actor=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

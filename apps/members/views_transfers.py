@@ -96,7 +96,7 @@ def _asked(request, form, *, member, side: str) -> bool:
         services.request_transfer(
             member=member,
             to_organization=form.cleaned_data["to_organization"],
-            requested_by=request.user,
+            actor=request.user,
             reason=form.cleaned_data["reason"],
             side=side,
         )
@@ -168,7 +168,7 @@ def _decide(request, pk: int, action, done_message: str):
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
-        action(transfer=transfer, by=request.user, note=form.cleaned_data.get("note", ""))
+        action(transfer=transfer, actor=request.user, note=form.cleaned_data.get("note", ""))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -197,7 +197,7 @@ def transfer_reject(request, pk: int):
 def transfer_cancel(request, pk: int):
     transfer = selectors.transfer_detail(actor=request.user, pk=pk)
     try:
-        services.cancel_transfer(transfer=transfer, by=request.user)
+        services.cancel_transfer(transfer=transfer, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -7,7 +7,8 @@ built on them stay bounded at 11,000 nodes.
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+
+from apps.core.history import HistoryEntry, history_entries
 
 from .models import PATH_SEPARATOR, Organization, OrganizationChange
 from .scope import EVERYTHING, get_visible_or_404, scope_root_path, visible_organizations
@@ -116,42 +117,13 @@ def children_summary(*, organization: Organization) -> dict:
     }
 
 
-@dataclass
-class HistoryEntry:
-    when: object
-    who: object
-    action: str
-    changes: list[tuple[str, object, object]]  # (field label, old, new)
-
-
-_HISTORY_ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 _SHOWN_FIELDS = ("name", "kind", "status", "code")
-
-
-def _display(field, value):
-    return dict(field.flatchoices).get(value, value) if field.choices else value
 
 
 def recent_history(*, organization: Organization, limit: int = HISTORY_SIZE) -> list[HistoryEntry]:
     """The latest changes to a node, who made them and what changed (one query)."""
-    records = list(organization.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    entries = []
-    for record, older in zip(records[:limit], records[1:] + [None]):
-        changes = []
-        if older is not None:
-            delta = record.diff_against(older, included_fields=_SHOWN_FIELDS)
-            for change in delta.changes:
-                field = Organization._meta.get_field(change.field)
-                changes.append((field.verbose_name, _display(field, change.old), _display(field, change.new)))
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=record.history_user,
-                action=_HISTORY_ACTIONS.get(record.history_type, record.history_type),
-                changes=changes,
-            )
-        )
-    return entries
+    records = organization.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return history_entries(records[: limit + 1], model=Organization, limit=limit, included_fields=_SHOWN_FIELDS)
 
 
 def organization_changes(*, organization: Organization) -> list[OrganizationChange]:

@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.db import connection
+from django.http import Http404
 from django.utils import timezone
 
 from apps.core.validators import resident_id_check_char

@@ -6,6 +6,7 @@ import time
 import uuid
 
 import pytest
+from django.http import Http404
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -65,7 +66,7 @@ def users(
 
 def _request(member, to, by, side="sending"):
     return services.request_transfer(
-        member=member, to_organization=to, requested_by=by, reason="调动", side=side
+        member=member, to_organization=to, actor=by, reason="调动", side=side
     )
 
 
@@ -82,7 +83,7 @@ def _a1a_to_b1(tree, users, side: str) -> Transfer:
 def test_confirmed_transfer_moves_the_membership_and_shows_in_both_unions(tree, branch_officer, officer_b1):
     member = MemberFactory(organization=tree.union_a1a, name="调动人")
     transfer = _request(member, tree.union_b1, branch_officer)
-    new = services.confirm_transfer(transfer=transfer, by=officer_b1)
+    new = services.confirm_transfer(transfer=transfer, actor=officer_b1)
     member.refresh_from_db()
     transfer.refresh_from_db()
     assert member.status == Member.Status.TRANSFERRED_OUT and member.organization == tree.union_a1a
@@ -119,7 +120,7 @@ REFUSED = {
 )
 def test_the_side_that_did_not_ask_or_a_clerk_above_it_confirms(tree, users, side, who, across):
     transfer = _a1a_to_b1(tree, users, side)
-    new = services.confirm_transfer(transfer=transfer, by=users[who])
+    new = services.confirm_transfer(transfer=transfer, actor=users[who])
     transfer.refresh_from_db()
     assert new.organization == tree.union_b1 and transfer.status == Transfer.Status.CONFIRMED
     assert transfer.decided_by == users[who] and transfer.decided_across_sides is across
@@ -129,9 +130,9 @@ def test_the_side_that_did_not_ask_or_a_clerk_above_it_confirms(tree, users, sid
 def test_nobody_else_confirms_or_refuses_in_particular_not_the_side_that_asked(tree, users, side, who):
     transfer = _a1a_to_b1(tree, users, side)
     with pytest.raises(PermissionDenied):
-        services.confirm_transfer(transfer=transfer, by=users[who])
+        services.confirm_transfer(transfer=transfer, actor=users[who])
     with pytest.raises(PermissionDenied):
-        services.reject_transfer(transfer=transfer, by=users[who], note="不同意")
+        services.reject_transfer(transfer=transfer, actor=users[who], note="不同意")
     transfer.refresh_from_db()
     assert transfer.status == Transfer.Status.PENDING
     assert not services.can_decide_transfer(users[who], transfer)
@@ -142,8 +143,8 @@ def test_nobody_else_confirms_or_refuses_in_particular_not_the_side_that_asked(t
 def test_the_deciding_side_may_refuse_with_a_reason(tree, users, side, who):
     transfer = _a1a_to_b1(tree, users, side)
     with pytest.raises(ValidationError):
-        services.reject_transfer(transfer=transfer, by=users[who], note=" ")
-    services.reject_transfer(transfer=transfer, by=users[who], note="查无此人")
+        services.reject_transfer(transfer=transfer, actor=users[who], note=" ")
+    services.reject_transfer(transfer=transfer, actor=users[who], note="查无此人")
     transfer.refresh_from_db()
     member = Member.objects.get(pk=transfer.member_id)
     assert (transfer.status, transfer.decision_note) == ("rejected", "查无此人")
@@ -154,9 +155,9 @@ def test_the_deciding_side_may_refuse_with_a_reason(tree, users, side, who):
 
 def test_a_decided_transfer_cannot_be_decided_again(tree, users):
     transfer = _a1a_to_b1(tree, users, "sending")
-    services.confirm_transfer(transfer=transfer, by=users["city"])
+    services.confirm_transfer(transfer=transfer, actor=users["city"])
     with pytest.raises(ValidationError):
-        services.confirm_transfer(transfer=transfer, by=users["branch_b1"])
+        services.confirm_transfer(transfer=transfer, actor=users["branch_b1"])
 
 
 def test_a_clerk_above_both_unions_may_decide_their_own_sides_request_and_it_is_recorded(
@@ -166,7 +167,7 @@ def test_a_clerk_above_both_unions_may_decide_their_own_sides_request_and_it_is_
     transfer = _request(member, tree.union_a1b, county_staff)  # county A asks on A1a's behalf
     assert services.can_decide_transfer(county_staff, transfer)  # county A covers A1b as well
     assert not services.can_decide_transfer(branch_officer, transfer)  # A1a asked
-    new = services.confirm_transfer(transfer=transfer, by=county_staff)
+    new = services.confirm_transfer(transfer=transfer, actor=county_staff)
     transfer.refresh_from_db()
     assert transfer.decided_across_sides and transfer.decided_by == county_staff
     page = login(county_staff).get(reverse("members:detail", args=[new.pk])).content.decode()
@@ -181,8 +182,9 @@ def test_one_pending_transfer_per_member(tree, branch_officer):
 
 
 def test_sending_side_may_only_move_its_own_members(tree, sibling_officer):
+    # Another union's member is outside the asker's scope: 404, as by URL.
     member = MemberFactory(organization=tree.union_a1a)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         _request(member, tree.union_b1, sibling_officer)
 
 
@@ -190,8 +192,8 @@ def test_only_the_side_that_asked_may_withdraw(tree, users):
     transfer = _a1a_to_b1(tree, users, "receiving")
     for who in ("branch_a1a", "county_a", "branch_a1b", "leader"):
         with pytest.raises(PermissionDenied):
-            services.cancel_transfer(transfer=transfer, by=users[who])
-    services.cancel_transfer(transfer=transfer, by=users["branch_b1"])
+            services.cancel_transfer(transfer=transfer, actor=users[who])
+    services.cancel_transfer(transfer=transfer, actor=users["branch_b1"])
     transfer.refresh_from_db()
     assert transfer.status == Transfer.Status.CANCELLED and not transfer.decided_across_sides
 
@@ -355,7 +357,7 @@ def test_until_decided_the_receiving_side_sees_only_name_masked_id_and_sending_u
         for secret in (member.id_number, birth_digits, "13912345678", "5678", "临沂某某机械厂", "C7654321"):
             assert secret not in page, secret
         assert reverse("members:detail", args=[member.pk]) not in page  # no link to the record
-    services.confirm_transfer(transfer=transfer, by=officer_b1)
+    services.confirm_transfer(transfer=transfer, actor=officer_b1)
     new = Member.objects.get(organization=tree.union_b1)
     page = client.get(reverse("members:transfers"), {"direction": "incoming", "status": "all"})
     assert reverse("members:detail", args=[new.pk]) in page.content.decode()  # now theirs
@@ -474,7 +476,7 @@ def test_a_roster_conflict_becomes_a_request_that_the_sending_union_decides(
     assert SensitiveAccess.objects.get().subject_id == member.pk  # the roster's lookup is logged
     # the uploader cannot confirm their own request (the old one-sided roster path)
     with pytest.raises(PermissionDenied):
-        services.confirm_transfer(transfer=transfer, by=officer_b1)
+        services.confirm_transfer(transfer=transfer, actor=officer_b1)
     confirm = reverse("members:transfer_confirm", args=[transfer.pk])
     assert login(officer_b1).post(confirm).status_code == 403
     assert login(branch_officer).post(confirm).status_code == 302

@@ -252,7 +252,7 @@ class RosterImporter(BaseImporter):
                 continue
             try:
                 request_transfer(
-                    member=member, to_organization=self.organization, requested_by=actor,
+                    member=member, to_organization=self.organization, actor=actor,
                     reason=via, side=Transfer.Side.RECEIVING,
                 )
                 requested += 1
