@@ -224,6 +224,13 @@ CELERY_WORKER_LOG_FORMAT = logformat.FORMAT
 CELERY_WORKER_LOG_DATEFMT = logformat.DATEFMT
 CELERY_WORKER_TASK_LOG_FORMAT = logformat.TASK_FORMAT
 CELERY_WORKER_TASK_LOG_DATEFMT = logformat.DATEFMT
+# A message taken by a worker that dies unacknowledged goes back to the queue after the
+# visibility timeout. It must exceed the longest task (and any retry's countdown), or a
+# task still running is handed to a second worker; the upload tasks stop at
+# IMPORT_TASK_TIME_LIMIT_SECONDS, and the upload sweeper re-sends their jobs long before
+# the timeout (a late redelivery then finds its try superseded and does nothing).
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=2 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
 # Used only by the run command's last-resort fallback when no Redis can be had.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
@@ -235,6 +242,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 CELERY_IMPORTS = ["apps.imports.tasks"]
+# Validation and commit run in the worker and stamp a heartbeat on the job as they go; the
+# sweeper (beat, every minute) sends a job whose heartbeat is older than the timeout again,
+# after IMPORT_RETRY_BACKOFF_SECONDS doubled per try, and fails it with a reason the clerk
+# reads after IMPORT_MAX_ATTEMPTS tries (apps/imports/attempts.py).
+IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env.int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", default=120)
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
+IMPORT_RETRY_BACKOFF_SECONDS = env.int("IMPORT_RETRY_BACKOFF_SECONDS", default=30)
+IMPORT_TASK_TIME_LIMIT_SECONDS = env.int("IMPORT_TASK_TIME_LIMIT_SECONDS", default=1800)
 # Personal data in uploads (checked rows, stored file) and background exports is kept no
 # longer than the work needs; django-celery-beat runs the purges nightly.
 IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)
@@ -244,6 +259,7 @@ EXPORT_FILE_KEEP_DAYS = env.int("EXPORT_FILE_KEEP_DAYS", default=7)
 TRANSFER_OVERDUE_DAYS = env.int("TRANSFER_OVERDUE_DAYS", default=14)
 TRANSFER_LOOKUPS_PER_HOUR = env.int("TRANSFER_LOOKUPS_PER_HOUR", default=30)
 CELERY_BEAT_SCHEDULE = {
+    "sweep-import-jobs": {"task": "apps.imports.tasks.sweep_import_jobs", "schedule": 60.0},
     "purge-import-details": {
         "task": "apps.imports.tasks.purge_import_details", "schedule": crontab(hour=3, minute=30),
     },

@@ -117,12 +117,42 @@ def test_preview_error_tab_lists_row_column_and_reason(login, tree, branch_offic
     assert 'id="import-commit"' not in html and 'id="import-errors-download"' in html
 
 
-def test_commit_button_writes_the_members(login, tree, branch_officer):
+def test_commit_button_asks_a_worker_and_the_page_follows_the_commit(login, tree, branch_officer,
+                                                                     django_capture_on_commit_callbacks):
     job = validated_job(tree.union_a1a, branch_officer, roster_rows(3))
     client = login(branch_officer)
-    response = client.post(reverse("members:roster_commit", args=[job.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("members:roster_commit", args=[job.pk]), follow=True)
+    assert len(callbacks) == 1  # the commit task, sent once the request's transaction commits
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTING and job.commit_requested_by == branch_officer
+    assert not Member.objects.exists()  # the request only asks
+    html = response.content.decode()
+    assert 'id="import-progress"' in html and "Committing: waiting for the commit to start" in html
+    progress = client.get(reverse("members:roster_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in progress.content.decode()
+
+
+def test_commit_button_writes_the_members(login, tree, branch_officer, tasks_in_process):
+    job = validated_job(tree.union_a1a, branch_officer, roster_rows(3))
+    client = login(branch_officer)
+    with tasks_in_process():
+        client.post(reverse("members:roster_commit", args=[job.pk]))
     assert Member.objects.filter(organization=tree.union_a1a).count() == 3
+    response = client.get(reverse("members:roster_detail", args=[job.pk]))
     assert 'id="import-result"' in response.content.decode()
+    done = client.get(reverse("members:roster_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_committing_twice_by_double_click_sends_one_commit(login, tree, branch_officer,
+                                                           django_capture_on_commit_callbacks):
+    job = validated_job(tree.union_a1a, branch_officer, roster_rows(2))
+    client = login(branch_officer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("members:roster_commit", args=[job.pk]))
+        client.post(reverse("members:roster_commit", args=[job.pk]))
+    assert len(callbacks) == 1
 
 
 def test_error_report_is_the_uploaded_sheet_with_an_error_column(login, tree, branch_officer):

@@ -259,6 +259,10 @@ ENTRIES: dict[str, Entry] = {
     "employers:employer_import_commit": post_action(
         redirect("employers:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
     ),
+    # "check again" on a validated job: refused with a message, back to its page
+    "employers:employer_import_recheck": post_action(
+        redirect("employers:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
+    ),
     "employers:rate": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
     "employers:rate_export": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
     "employers:new_sector": Entry(
@@ -332,6 +336,9 @@ ENTRIES: dict[str, Entry] = {
     ),
     "members:roster_errors": Entry(get=Call(200, "members.upload"), kwargs=roster_job, object=True, **WRITER),
     "members:roster_commit": post_action(
+        redirect("members:roster_detail", roster_job), "members.upload", roster_job
+    ),
+    "members:roster_recheck": post_action(  # on a validated job: refused, back to its page
         redirect("members:roster_detail", roster_job), "members.upload", roster_job
     ),
 }
