@@ -6,8 +6,11 @@ built on them stay bounded at 11,000 nodes.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.history import change_reason_display
+from apps.core.validators import clean_text
 
 from .models import PATH_SEPARATOR, Organization, OrganizationChange
 from .scope import EVERYTHING, get_visible_or_404, scope_root_path, visible_organizations
@@ -122,6 +125,7 @@ class HistoryEntry:
     who: object
     action: str
     changes: list[tuple[str, object, object]]  # (field label, old, new)
+    reason: str = ""  # why, as the reader should see it ("demo data", not "seed_demo")
 
 
 _HISTORY_ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -149,6 +153,7 @@ def recent_history(*, organization: Organization, limit: int = HISTORY_SIZE) -> 
                 who=record.history_user,
                 action=_HISTORY_ACTIONS.get(record.history_type, record.history_type),
                 changes=changes,
+                reason=change_reason_display(record.history_change_reason),
             )
         )
     return entries
