@@ -66,8 +66,9 @@ def commit_import(*, job: ImportJob, actor) -> ImportJob:
     """Write a validated job's rows in ONE transaction: all of them or none.
 
     Rules: only a validated job can be committed; committing a committed job again does
-    nothing; scope and right are checked again at commit (actor None = command line).
-    A database failure leaves nothing written and marks the job failed.
+    nothing; a job whose every row is unchanged is refused, as it would write nothing;
+    scope and right are checked again at commit (actor None = command line). A database
+    failure leaves nothing written and marks the job failed.
     """
     importer = get_importer(job)
     try:
@@ -78,6 +79,8 @@ def commit_import(*, job: ImportJob, actor) -> ImportJob:
             if locked.status != Status.VALIDATED:
                 raise ImportRefused(_("Only a validated upload without errors can be committed."))
             check_upload_access(actor=actor, organization=locked.organization, capability=importer.capability)
+            if not locked.would_change:
+                raise ImportRefused(locked.nothing_to_commit)
             importer.job = locked
             result = importer.commit(actor=actor)
             locked.status = Status.COMMITTED
