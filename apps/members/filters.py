@@ -9,13 +9,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.organizations.picker import OrganizationPicker
+from apps.organizations.scope import visible_organizations
+from apps.organizations.selectors import find_organization
+
 from .models import Member, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .selectors import (
     STATUS_CURRENT,
     MemberFilters,
     looks_like_full_id_number,
     member_list,
-    visible_organization_by_code,
 )
 
 STATUS_CHOICES = [
@@ -46,7 +49,7 @@ class MemberFilter(django_filters.FilterSet):
         help_text=_("Part of a name, or the last 4-6 characters of the resident ID number."),
         validators=[refuse_full_id_number],
     )
-    org = django_filters.CharFilter(label=_("Union organization code"), method="_unused")
+    org = django_filters.CharFilter(label=_("union organization"), method="_unused", widget=OrganizationPicker)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="_unused", empty_label=None
     )
@@ -71,6 +74,8 @@ class MemberFilter(django_filters.FilterSet):
         data.setdefault("status", STATUS_CURRENT)
         self.actor = actor
         super().__init__(data, queryset=None, **kwargs)
+        # Picked by name or code from the scope; the value stays the code (or the typed text).
+        self.filters["org"].field.widget.limit_to(actor, active_only=False)
 
     def _unused(self, queryset, name, value):  # pragma: no cover - filtering is member_list's
         return queryset
@@ -85,7 +90,7 @@ class MemberFilter(django_filters.FilterSet):
             }
         )
         org_code = data.get("org") or ""
-        organization = visible_organization_by_code(self.actor, org_code) if org_code else None
+        organization = find_organization(visible_organizations(self.actor), org_code) if org_code else None
         status = data.get("status") or STATUS_CURRENT
         return MemberFilters(
             organization=organization,

@@ -55,14 +55,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def visible_organization_by_code(actor, code: str) -> Organization | None:
-    """The organization with that code if it lies in the actor's scope, else None."""
-    code = clean_text(code)
-    if not code:
-        return None
-    return visible_organizations(actor).filter(code=code).first()
-
-
 def looks_like_full_id_number(text: str) -> bool:
     return bool(_FULL_ID.match(clean_text(text).replace(" ", "").upper()))
 

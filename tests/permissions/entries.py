@@ -213,6 +213,8 @@ ENTRIES: dict[str, Entry] = {
     "organizations:detail": Entry(get=GET_PAGE, kwargs=union_code, object=True),
     "organizations:edit": staff_form("organizations.edit", kwargs=union_code, object=True),
     "organizations:tree_children": Entry(get=GET_PAGE, kwargs=union_code, object=True),
+    # The organization picker's matches: union A1a's own search finds it, its sibling's does not.
+    "organizations:search": Entry(get=GET_PAGE, query=lambda w: {"q": w.tree.union_a1a.name}, marker=union_a1a_name),
     "organizations:organization_merge": Entry(
         get=Call(200, "organizations.merge"),
         post=Call(200, "organizations.merge"),
