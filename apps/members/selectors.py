@@ -210,6 +210,17 @@ def transfer_list(*, actor, direction: str, status: str = "") -> QuerySet[Transf
     return qs.select_related("member", "from_organization", "to_organization", "requested_by", "decided_by")
 
 
+def pending_transfer_counts(*, actor) -> dict[str, int]:
+    """Pending transfers into ("incoming": the actor's side decides) and out of ("outgoing")
+    the unions in the actor's scope, as the transfer list counts them; two small COUNTs
+    (transfers are few: one per member moving, not per member)."""
+    pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
+    return {
+        "incoming": scope_queryset(pending, actor, via="to_organization").count(),
+        "outgoing": scope_queryset(pending, actor, via="from_organization").count(),
+    }
+
+
 def transfer_detail(*, actor, pk: int) -> Transfer:
     """A transfer either side of which lies in the actor's scope, else 404."""
     transfer = (
