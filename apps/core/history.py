@@ -33,7 +33,7 @@ class HistoryEntry:
     when: datetime.datetime
     who: object  # the user, or None (a system job)
     action: str  # created / changed / deleted, translated
-    reason: str  # why, as recorded (internal reasons translated, see REASON_WORDS)
+    reason: str  # why, as the reader should see it ("demo data", not "seed_demo")
     changes: list[tuple[str, object, object]]  # (field label, old, new); old/new None when hidden
 
 
@@ -65,7 +65,7 @@ def history_entries(
             when=record.history_date,
             who=record.history_user,
             action=_ACTIONS.get(record.history_type, record.history_type),
-            reason=reason_words(record.history_change_reason),
+            reason=change_reason_display(record.history_change_reason),
             changes=changes,
         ))
     return entries
@@ -75,9 +75,17 @@ def _display(field, value):
     return dict(field.flatchoices).get(value, value) if field.choices else value
 
 
-# Reasons written by tools rather than people, shown in words a clerk reads.
-REASON_WORDS = {"seed_demo": _("demo data")}
+# The change reason the demo data is written with (demo/, `manage.py seed_demo`): a key,
+# not words, so rows written before a translation changed still read right.
+DEMO_DATA_REASON = "seed_demo"
+
+# Internal change reasons and what a reader is shown instead (issue 14: the history said
+# "seed_demo"). Reasons people wrote themselves are shown as written.
+_INTERNAL_REASONS = {DEMO_DATA_REASON: _("demo data")}
 
 
-def reason_words(reason: str | None) -> str:
-    return str(REASON_WORDS.get(reason, reason or ""))
+def change_reason_display(reason: str | None) -> str:
+    """A history row's change reason as the page shows it: internal keys in words."""
+    if not reason:
+        return ""
+    return str(_INTERNAL_REASONS.get(reason, reason))

@@ -106,6 +106,26 @@ class ImportJob(models.Model):
         return str(upload_kind(self.kind).label)
 
     @property
+    def would_change(self) -> bool:
+        """Whether committing would write anything: a new or an updated row, or a conflict
+        (which becomes a transfer request). Every row unchanged: there is nothing to commit."""
+        counts = self.summary.get("counts", {})
+        changing = (ImportRow.Outcome.NEW, ImportRow.Outcome.UPDATED, ImportRow.Outcome.CONFLICT)
+        return any(counts.get(outcome) for outcome in changing)
+
+    @property
+    def status_label(self) -> str:
+        """The status as lists show it: a validated job with nothing to write is not "ready
+        to commit" (it offers no commit), it is "nothing to change"."""
+        if self.status == self.Status.VALIDATED and not self.would_change:
+            return str(_("nothing to change"))
+        return self.get_status_display()
+
+    @property
+    def nothing_to_commit(self) -> str:
+        return str(upload_kind(self.kind).nothing_to_commit)
+
+    @property
     def is_finished_validating(self) -> bool:
         return self.status not in (self.Status.UPLOADED, self.Status.VALIDATING)
 

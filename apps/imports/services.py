@@ -55,8 +55,9 @@ def create_import_job(*, kind: str, organization, uploaded_by, uploaded_file, en
 def request_commit(*, job: ImportJob, actor, enqueue: bool = True) -> ImportJob:
     """Ask for a validated job's commit; the commit task writes it (see commit_import).
 
-    Rules: only a validated job can be committed; asking again for a job being committed
-    or committed does nothing; right and scope are checked now and again in the worker.
+    Rules: only a validated job can be committed; a job whose every row is unchanged is
+    refused, as it would write nothing; asking again for a job being committed or
+    committed does nothing; right and scope are checked now and again in the worker.
     """
     importer = importer_class(job.kind)
     with transaction.atomic():
@@ -66,6 +67,8 @@ def request_commit(*, job: ImportJob, actor, enqueue: bool = True) -> ImportJob:
         if locked.status != Status.VALIDATED:
             raise ImportRefused(_("Only a validated upload without errors can be committed."))
         check_upload_access(actor=actor, organization=locked.organization, capability=importer.capability)
+        if not locked.would_change:
+            raise ImportRefused(locked.nothing_to_commit)
         locked.status = Status.COMMITTING
         locked.commit_requested_by = actor
         locked.attempts, locked.started_attempt, locked.rows_written = 1, 0, 0

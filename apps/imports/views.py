@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 from apps.core.permissions import CapabilityRequiredMixin
 from apps.imports.models import ImportJob, ImportRow
 from apps.organizations.models import Organization
-from apps.organizations.scope import get_visible_or_404, visible_organizations
+from apps.organizations.scope import get_visible_or_404
 
 from .forms import ImportUploadForm
 from .importer import importer_class
@@ -70,14 +70,8 @@ class ImportUploadView(ImportJobMixin, FormView):
     def get_template_names(self):
         return [self.upload.upload_template]
 
-    def organizations(self):
-        organizations = visible_organizations(self.request.user)
-        if self.upload.organization_kinds:
-            organizations = organizations.filter(kind__in=self.upload.organization_kinds)
-        return organizations.order_by("path")
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organizations": self.organizations()}
+        return {**super().get_form_kwargs(), "actor": self.request.user, "kinds": self.upload.organization_kinds}
 
     def get_initial(self):
         code = self.request.GET.get("org") or getattr(self.request.user.organization, "code", None)

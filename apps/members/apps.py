@@ -23,6 +23,7 @@ class MembersConfig(AppConfig):
             code="roster", label=_("roster upload"), importer=RosterImporter, url_prefix="members:roster_",
             upload_template="members/roster/upload.html", write_template=write_roster_template,
             template_filename="会员名册模板.xlsx", preview_columns=ROSTER_PREVIEW_COLUMNS,
+            nothing_to_commit=_("Nothing would change: every row is already on the roll."),
         ))
         register_panel("organization", Panel(
             "members:org_counts", lambda org: ({"org_pk": org.pk}, {}), placeholder_id="org-member-counts",

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.widgets import DateInput
+from apps.organizations.picker import OrganizationPicker
+from apps.organizations.scope import visible_organizations
+from apps.organizations.selectors import find_organization
 
 from .models import Member, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .selectors import (
@@ -16,7 +19,6 @@ from .selectors import (
     MemberFilters,
     looks_like_full_id_number,
     member_list,
-    visible_organization_by_code,
 )
 
 STATUS_CHOICES = [
@@ -48,7 +50,7 @@ class MemberFilter(django_filters.FilterSet):
         help_text=_("Part of a name, or the last 4-6 characters of the resident ID number."),
         validators=[refuse_full_id_number],
     )
-    org = django_filters.CharFilter(label=_("Union organization code"))
+    org = django_filters.CharFilter(label=_("union organization"), widget=OrganizationPicker)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, empty_label=None
     )
@@ -73,6 +75,8 @@ class MemberFilter(django_filters.FilterSet):
         data.setdefault("status", STATUS_CURRENT)
         self.actor = actor
         super().__init__(data, queryset=None, **kwargs)
+        # Picked by name or code from the scope; the value stays the code (or the typed text).
+        self.filters["org"].field.widget.limit_to(actor, active_only=False)
 
     def filters_value(self) -> MemberFilters:
         """The cleaned filters; an invalid field counts as not given (the form shows its error)."""
@@ -84,7 +88,7 @@ class MemberFilter(django_filters.FilterSet):
             }
         )
         org_code = data.get("org") or ""
-        organization = visible_organization_by_code(self.actor, org_code) if org_code else None
+        organization = find_organization(visible_organizations(self.actor), org_code) if org_code else None
         status = data.get("status") or STATUS_CURRENT
         return MemberFilters(
             organization=organization,

@@ -11,10 +11,10 @@ from django.utils.translation import pgettext_lazy
 from apps.core.privacy import mask_id_number, mask_phone
 from apps.core.widgets import DateInput
 from apps.organizations.models import Organization
+from apps.organizations.picker import OrganizationChoiceField
 
 from .cleaning import clean_member_input
 from .models import Education, PoliticalStatus, Sex, WorkerCategory
-from .selectors import visible_organization_by_code
 from .services import MANUAL_STATUSES
 
 
@@ -31,16 +31,6 @@ class OrganizationCodeField(forms.CharField):
         kwargs.setdefault("label", _("Union organization code"))
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
-
-
-def _resolve_org(form, field: str):
-    code = form.cleaned_data.get(field)
-    if not code:
-        return None
-    org = visible_organization_by_code(form.actor, code)
-    if org is None:
-        form.add_error(field, _("No union organization with this code in your scope."))
-    return org
 
 
 class MemberForm(forms.Form):
@@ -80,10 +70,10 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if with_organization:
-            self.fields = {
-                "organization": OrganizationCodeField(initial=getattr(actor.organization, "code", "")),
-                **self.fields,
-            }
+            organization = OrganizationChoiceField(
+                label=_("union organization"), initial=getattr(actor.organization, "code", "")
+            ).limit_to(actor)
+            self.fields = {"organization": organization, **self.fields}
         if member is not None:
             # Editing never prints the full ID or phone into the page (that is the audited
             # "show" action): the fields start empty, and empty keeps the stored value.
@@ -100,8 +90,6 @@ class MemberForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "organization" in self.fields:
-            data["organization"] = _resolve_org(self, "organization")
         raw = {
             k: data.get(k)
             for k in self.base_fields
@@ -150,18 +138,18 @@ class TransferInForm(forms.Form):
 
     id_number = forms.CharField(label=_("resident ID number"), max_length=40)
     name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
-    to_organization = OrganizationCodeField(label=_("receiving union organization code"))
+    to_organization = OrganizationChoiceField(label=_("receiving union organization"))
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        self.fields["to_organization"].limit_to(actor)
         self.fields["to_organization"].initial = getattr(actor.organization, "code", "")
         self.helper = _helper(_("Request transfer"))
 
     def clean(self):
         data = super().clean()
-        data["to_organization"] = _resolve_org(self, "to_organization")
         try:
             cleaned = clean_member_input({"id_number": data.get("id_number"), "name": data.get("name")})
         except ValidationError as exc:

@@ -56,14 +56,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def visible_organization_by_code(actor, code: str) -> Organization | None:
-    """The organization with that code if it lies in the actor's scope, else None."""
-    code = clean_text(code)
-    if not code:
-        return None
-    return visible_organizations(actor).filter(code=code).first()
-
-
 def looks_like_full_id_number(text: str) -> bool:
     return bool(_FULL_ID.match(clean_text(text).replace(" ", "").upper()))
 
@@ -246,6 +238,17 @@ def overdue_transfers(*, actor, older_than: datetime.timedelta, now: datetime.da
     return qs.select_related(*_TRANSFER_ROW).order_by("requested_at", "id")
 
 
+def pending_transfer_counts(*, actor) -> dict[str, int]:
+    """Pending transfers into ("incoming": the actor's side decides) and out of ("outgoing")
+    the unions in the actor's scope, as the transfer list counts them; two small COUNTs
+    (transfers are few: one per member moving, not per member)."""
+    pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
+    return {
+        "incoming": scope_queryset(pending, actor, via="to_organization").count(),
+        "outgoing": scope_queryset(pending, actor, via="from_organization").count(),
+    }
+
+
 def transfer_detail(*, actor, pk: int) -> Transfer:
     """A transfer either side of which lies in the actor's scope, else 404."""
     transfer = (
@@ -309,6 +312,46 @@ def members_count_by_organization(*, actor, orgs) -> dict[int, dict[str, int]]:
                 totals["new_employment"] += group["new_employment"]
             end = path.find("/", end + 1)
     return {o.pk: dict(wanted[o.path]) for o in orgs}
+
+
+# The count box lists a node's children this many at a time (a county has 147, a
+# township up to 175), with "more" as in the tree.
+COUNTS_PAGE_SIZE = 50
+_NO_MEMBERS = {"members": 0, "new_employment": 0}
+
+
+@dataclass
+class CountsBox:
+    total: dict[str, int]  # the organization's subtree
+    children: list[tuple[Organization, dict[str, int]]]  # this page of its children
+    children_count: int
+    children_total: dict[str, int]  # every child's subtree, not only this page's
+    direct: dict[str, int]  # members of the organization itself: total = children_total + direct
+    next_offset: int | None  # None on the last page
+
+
+def member_counts_box(*, actor, organization: Organization, offset: int = 0, limit: int = COUNTS_PAGE_SIZE) -> CountsBox:
+    """The member counts of an organization and of each of its children in scope, one page
+    of children at a time, with totals over all of them; three queries whatever the page.
+
+    Every child is read (a few hundred at most) and counted in the one grouped query of
+    members_count_by_organization: the children's total needs them all, and the grouped
+    count costs the same for one child as for all (it reads the subtree's members once)."""
+    children = list(
+        visible_organizations(actor).filter(parent=organization).order_by("name", "code").only("code", "name", "path")
+    )
+    counts = members_count_by_organization(actor=actor, orgs=[organization, *children])
+    total = counts.get(organization.pk, dict(_NO_MEMBERS))
+    children_total = {key: sum(counts.get(child.pk, _NO_MEMBERS)[key] for child in children) for key in _NO_MEMBERS}
+    end = offset + limit
+    return CountsBox(
+        total=total,
+        children=[(child, counts.get(child.pk, _NO_MEMBERS)) for child in children[offset:end]],
+        children_count=len(children),
+        children_total=children_total,
+        direct={key: total[key] - children_total[key] for key in _NO_MEMBERS},
+        next_offset=end if end < len(children) else None,
+    )
 
 
 def members_count_by_county(*, actor, county: Organization | None = None) -> list[dict]:

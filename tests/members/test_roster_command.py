@@ -86,3 +86,11 @@ def test_real_process_exit_status_for_bad_usage(tmp_path):
     result = subprocess.run([sys.executable, str(manage), "import_roster", str(tmp_path / "absent.csv"), "--org", "X"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "No such file" in result.stderr
+
+
+def test_the_same_file_again_exits_0_saying_nothing_would_change(tree, tmp_path):
+    path = write(tmp_path, xlsx_bytes(roster_rows(2)))
+    assert run(path, org=tree.union_a1a.code)[0] == 0
+    code, out = run(path, org=tree.union_a1a.code)
+    assert code == 0 and "Nothing would change: every row is already on the roll." in out
+    assert Member.objects.count() == 2

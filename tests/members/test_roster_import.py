@@ -82,7 +82,8 @@ def test_same_file_again_changes_nothing(tree, branch_officer):
 
     again = validate(tree.union_a1a, branch_officer, content)
     assert again.summary["counts"] == {"new": 0, "updated": 0, "unchanged": 4, "conflict": 0, "error": 0}
-    commit_import(job=again, actor=branch_officer)
+    with pytest.raises(ImportRefused, match="Nothing would change: every row is already on the roll."):
+        commit_import(job=again, actor=branch_officer)
     assert list(Member.objects.order_by("id").values()) == before
     assert Member.history.count() == history_count
 

@@ -180,3 +180,29 @@ def test_upload_page_lists_only_uploads_in_scope(login, tree, branch_officer, si
     validated_job(tree.union_a1b, sibling_officer, roster_rows(1))
     html = login(branch_officer).get(reverse("members:roster_upload")).content.decode()
     assert "乙公司工会" not in html.split('id="roster-recent"')[1]
+
+
+def test_upload_of_only_unchanged_rows_offers_no_commit_and_says_why(login, tree, branch_officer, tasks_in_process):
+    """DESIGN.md "Roster upload": re-uploading the same file changes nothing — so the page
+    says so and offers nothing to commit (issue 14 part 4 item 5)."""
+    client = login(branch_officer)
+    first = validated_job(tree.union_a1a, branch_officer, roster_rows(2))
+    with tasks_in_process():  # the commit runs in the worker
+        client.post(reverse("members:roster_commit", args=[first.pk]))
+    again = validated_job(tree.union_a1a, branch_officer, roster_rows(2))
+    assert again.summary["counts"]["unchanged"] == 2
+    html = client.get(reverse("members:roster_detail", args=[again.pk])).content.decode()
+    assert 'id="import-commit"' not in html
+    assert 'id="import-nothing-to-commit">Nothing would change: every row is already on the roll.<' in html
+    response = client.post(reverse("members:roster_commit", args=[again.pk]), follow=True)
+    assert "Nothing would change" in response.content.decode()
+    again.refresh_from_db()
+    assert again.status == ImportJob.Status.VALIDATED and again.committed_at is None
+
+
+def test_upload_with_one_changed_row_still_offers_the_commit(login, tree, branch_officer):
+    client = login(branch_officer)
+    client.post(reverse("members:roster_commit", args=[validated_job(tree.union_a1a, branch_officer, roster_rows(2)).pk]))
+    more = validated_job(tree.union_a1a, branch_officer, roster_rows(3))
+    html = client.get(reverse("members:roster_detail", args=[more.pk])).content.decode()
+    assert 'id="import-commit"' in html and "import-nothing-to-commit" not in html

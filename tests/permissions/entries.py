@@ -178,6 +178,14 @@ def post_action(owner: int | Expect, capability: str, kwargs: Builder, users=WRI
 
 
 INCOMING_LIST = redirect("members:transfers", query="?direction=incoming")
+# County A's instructor, seen by county A staff and not by county B's.
+INSTRUCTOR_LIST = Entry(
+    get=GET_PAGE,
+    marker=lambda w: w.instructor.name,
+    owner="county_staff",
+    sibling="county_b_staff",
+    list_filter=county_a_pk,
+)
 
 
 # --- the registry ------------------------------------------------------------------------------
@@ -214,6 +222,8 @@ ENTRIES: dict[str, Entry] = {
     "organizations:detail": Entry(get=GET_PAGE, kwargs=union_code, object=True),
     "organizations:edit": staff_form("organizations.edit", kwargs=union_code, object=True),
     "organizations:tree_children": Entry(get=GET_PAGE, kwargs=union_code, object=True),
+    # The organization picker's matches: union A1a's own search finds it, its sibling's does not.
+    "organizations:search": Entry(get=GET_PAGE, query=lambda w: {"q": w.tree.union_a1a.name}, marker=union_a1a_name),
     "organizations:organization_merge": Entry(
         get=Call(200, "organizations.merge"),
         post=Call(200, "organizations.merge"),
@@ -271,13 +281,9 @@ ENTRIES: dict[str, Entry] = {
     "employers:new_sector_export": Entry(
         get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"
     ),
-    "employers:instructor_list": Entry(
-        get=GET_PAGE,
-        marker=lambda w: w.instructor.name,
-        owner="county_staff",
-        sibling="county_b_staff",
-        list_filter=county_a_pk,
-    ),
+    # The list and its export show the same rows.
+    "employers:instructor_list": INSTRUCTOR_LIST,
+    "employers:instructor_export": INSTRUCTOR_LIST,
     "employers:instructor_create": staff_form("employers.edit"),
     # Anyone in scope reads it; recording a visit (POST) is staff's.
     "employers:instructor_detail": Entry(
@@ -285,6 +291,7 @@ ENTRIES: dict[str, Entry] = {
     ),
     "employers:instructor_edit": staff_form("employers.edit", kwargs=instructor, object=True),
     "employers:site_list": Entry(get=GET_PAGE, marker=lambda w: w.site.demonstrates),
+    "employers:site_export": Entry(get=GET_PAGE, marker=lambda w: w.site.demonstrates),
     "employers:site_create": staff_form("organizations.edit"),
     "employers:site_edit": staff_form("organizations.edit", kwargs=site, object=True),
     # --- members
