@@ -10,20 +10,19 @@ from functools import cached_property
 
 from django.core.files.base import ContentFile
 
+from apps.accounts.models import SensitiveAccess
+from apps.accounts.services import record_sensitive_access
 from apps.imports.services import create_import_job
 from apps.imports.validation import run_validation
-from apps.accounts.models import SensitiveAccess
-from apps.imports.models import ImportJob
-from apps.accounts.services import record_sensitive_access
 from apps.members.models import MemberExport, Transfer
-from tests.members.factories import MemberFactory, TransferFactory, id_number_for
-from tests.members.roster_files import roster_rows, upload, xlsx_bytes
 from tests.employers.factories import (
     DemonstrationSiteFactory,
     EmployerFactory,
     WorkInstructorFactory,
     credit_code,
 )
+from tests.members.factories import MemberFactory, TransferFactory, id_number_for
+from tests.members.roster_files import roster_rows, upload, xlsx_bytes
 
 MEMBER_NAME = "甲会员标记"
 INCOMING_NAME = "丙转入标记"
