@@ -41,8 +41,10 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.accounts",
     "apps.imports",
+    "apps.notifications",
     "apps.employers",
     "apps.members",
+    "apps.assistance",
     "apps.dashboard",
     # Dev tooling with management commands (seed_demo, benchmark); production code never imports them.
     "demo",
@@ -208,6 +210,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 CELERY_IMPORTS = ["apps.imports.tasks"]
+# Hardship-file attachments (apps.assistance): outside MEDIA_ROOT, served only by a scoped view.
+ASSISTANCE_FILES_ROOT = env.path("ASSISTANCE_FILES_ROOT", default=BASE_DIR / "var" / "private")
+ASSISTANCE_ATTACHMENT_MAX_BYTES = env.int("ASSISTANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Personal data in uploads (checked rows, stored file) and background exports is kept no
 # longer than the work needs; django-celery-beat runs the purges nightly.
 IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)
@@ -219,7 +224,13 @@ CELERY_BEAT_SCHEDULE = {
     "purge-member-exports": {
         "task": "apps.members.tasks.purge_member_exports", "schedule": crontab(hour=3, minute=40),
     },
+    # Every registered reminder rule (apps.notifications.registry), each idempotent by its key.
+    "run-reminder-rules": {
+        "task": "apps.notifications.tasks.run_reminder_rules", "schedule": crontab(hour=7, minute=30),
+    },
 }
+# Links in notification e-mails: the portal's address as users reach it (no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def file_detail(request, pk):
+    return HttpResponse("")
