@@ -17,6 +17,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -67,19 +68,22 @@ def checked_upload(upload) -> CheckedUpload:
     if upload is None:
         raise ValidationError({"upload": _("Choose a file.")})
     if upload.size > limit:
-        raise ValidationError(
-            {"upload": _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}}, code="too_large"
-        )
+        raise ValidationError({"upload": ValidationError(
+            _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}, code="too_large"
+        )})
     content = b"".join(upload.chunks())
     if not content:
-        raise ValidationError({"upload": _("The file is empty.")}, code="empty")
+        raise ValidationError({"upload": ValidationError(_("The file is empty."), code="empty")})
     kind = filetype.guess(content)
     content_type = kind.mime if kind else ""
     if content_type not in ALLOWED:
-        raise ValidationError(
-            {"upload": _("Only PDF, JPEG and PNG documents are accepted; this file's content is not one of them.")},
+        raise ValidationError({"upload": ValidationError(
+            _("Only PDF, JPEG and PNG documents are accepted; this file's content is not one of them."),
             code="file_type",
-        )
+        )})
     if content_type != "application/pdf":
-        content = _reencode(content, content_type)
+        try:
+            content = _reencode(content, content_type)
+        except ValidationError as exc:
+            raise ValidationError({"upload": exc.error_list}) from exc
     return CheckedUpload(name=_display_name(upload.name), content_type=content_type, content=content)

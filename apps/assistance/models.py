@@ -43,7 +43,7 @@ from .storage import private_storage
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # No single record of assistance, recovered sum or budget is anywhere near this; a larger
 # figure is a typing error (an extra digit or two), refused by the database too.
-ABSURD_AMOUNT = Decimal("10000000")
+ABSURD_AMOUNT = Decimal(10000000)
 _USER = settings.AUTH_USER_MODEL
 
 
@@ -208,6 +208,11 @@ class HardshipFile(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def cause_labels(self) -> list[str]:
+        labels = dict(Cause.choices)
+        return [str(labels.get(c, c)) for c in self.causes]
+
 
 class HouseholdMember(models.Model):
     """Somebody living in the household besides its head."""
@@ -344,7 +349,7 @@ class CampaignRecipient(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     worker_note = models.CharField(_("outdoor or new-sector work"), max_length=100, blank=True)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
-    amount = models.DecimalField(_("amount (yuan)"), default=Decimal("0"), **MONEY)
+    amount = models.DecimalField(_("amount (yuan)"), default=Decimal(0), **MONEY)
     goods = models.CharField(_("goods or services"), max_length=200, blank=True)
     record = models.OneToOneField("AssistanceRecord", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="campaign_recipient")
@@ -366,7 +371,7 @@ class AssistanceRecord(models.Model):
     file = models.ForeignKey(HardshipFile, verbose_name=_("file"), on_delete=models.PROTECT,
                              related_name="records")
     kind = models.CharField(_("kind"), max_length=20, choices=AssistanceKind.choices)
-    amount = models.DecimalField(_("amount (yuan)"), default=Decimal("0"), **MONEY)
+    amount = models.DecimalField(_("amount (yuan)"), default=Decimal(0), **MONEY)
     goods = models.CharField(_("goods or services"), max_length=200, blank=True)
     given_on = models.DateField(_("date"))
     fund_source = models.CharField(_("fund source"), max_length=16, choices=FundSource.choices)
@@ -461,7 +466,7 @@ class LegalAidCase(models.Model):
     handler = models.CharField(_("handled by"), max_length=100)
     stage = models.CharField(_("stage"), max_length=16, choices=CaseStage.choices, default=CaseStage.ACCEPTED)
     outcome = models.CharField(_("outcome"), max_length=16, choices=CaseOutcome.choices, blank=True)
-    amount_recovered = models.DecimalField(_("amount recovered (yuan)"), default=Decimal("0"), **MONEY)
+    amount_recovered = models.DecimalField(_("amount recovered (yuan)"), default=Decimal(0), **MONEY)
     opened_on = models.DateField(_("accepted on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)

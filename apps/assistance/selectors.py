@@ -144,7 +144,7 @@ def queue_counts(*, actor, today: datetime.date | None = None) -> dict[str, int]
 def file_detail(*, actor, pk: int) -> HardshipFile:
     return get_visible_or_404(
         HardshipFile.objects.select_related(
-            "organization", "organization__county", "head_member", "submitted_by", "reviewed_by", "approved_by",
+            "organization", "organization__county", "head_member__organization", "submitted_by", "reviewed_by", "approved_by",
             "updated_by", "created_by",
         ),
         actor,
@@ -300,6 +300,10 @@ def campaign_detail(*, actor, pk: int) -> Campaign:
 
 def campaign_recipients(*, actor, campaign: Campaign) -> QuerySet[CampaignRecipient]:
     return scope_queryset(campaign.recipients.all(), actor).select_related("organization", "file").order_by("id")
+
+
+def recipient_detail(*, actor, pk: int) -> CampaignRecipient:
+    return get_visible_or_404(CampaignRecipient.objects.select_related("campaign", "file"), actor, pk=pk)
 
 
 def campaign_candidates(*, actor, campaign: Campaign, limit: int = 200) -> QuerySet[HardshipFile]:

@@ -62,7 +62,7 @@ from .models import (
 CENT = Decimal("0.01")
 MAX_HOUSEHOLD = 30
 # A household's monthly income beyond this is a typing error, not a hardship case.
-MAX_MONTHLY_INCOME = Decimal("1000000")
+MAX_MONTHLY_INCOME = Decimal(1000000)
 FOLLOW_UP_MONTHS = (6, 12)
 Action = FileEvent.Action
 
@@ -282,7 +282,7 @@ def clean_file_input(raw: dict, household_rows, *, organization: Organization) -
         errors["file_date"] = _(
             "No minimum living standard is set for %(county)s on %(date)s; ask the city federation to enter it."
         ) % {"county": organization.county or organization, "date": file_date.isoformat()}
-    data["living_standard"] = standard.monthly_amount if standard else Decimal("0")
+    data["living_standard"] = standard.monthly_amount if standard else Decimal(0)
 
     category = raw.get("category") or ""
     suggested = suggest_category(per_head, data["living_standard"]) if per_head is not None and standard else ""

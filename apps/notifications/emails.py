@@ -9,6 +9,13 @@ from django.utils.translation import gettext as _
 from .models import Notification
 
 
+def pending_email_ids(*, kind: str) -> list[int]:
+    """Notifications of `kind` whose e-mail is still to be sent."""
+    return list(
+        Notification.objects.filter(kind=kind, email_state=Notification.EmailState.PENDING).values_list("pk", flat=True)
+    )
+
+
 def send_notification_email(*, notification_id: int, base_url: str = "") -> bool:
     """Send the notification's e-mail once; True when it was sent now.
 

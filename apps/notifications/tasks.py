@@ -32,7 +32,9 @@ def run_reminder_rule_task(*, code: str, today: str | None = None) -> int:
     """One rule; a retry after a failure halfway writes only what the first run did not."""
     day = datetime.date.fromisoformat(today) if today else None
     written = reminders.run_reminder_rule(code, today=day)
-    for notification_id in written:
+    # Every e-mail of this rule still to send, those of a run that failed halfway included
+    # (its notifications are not written again, so they would not be in `written`).
+    for notification_id in emails.pending_email_ids(kind=code):
         send_notification_email_task.delay(notification_id=notification_id)
     return len(written)
 

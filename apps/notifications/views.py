@@ -35,7 +35,8 @@ def notification_list(request):
 @login_required
 @require_GET
 def bell(request):
-    """The navbar's unread count (htmx, on load and every minute)."""
+    """The navbar's unread count (htmx, loaded once with each page). Never polled: every request
+    renews the session (SESSION_SAVE_EVERY_REQUEST), so a poll would defeat the idle timeout."""
     response = render(request, "notifications/_bell_count.html", {"unread": selectors.unread_count(actor=request.user)})
     response["Cache-Control"] = "no-store"
     return response
