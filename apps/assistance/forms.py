@@ -102,11 +102,19 @@ class FileForm(OrganizationCodeMixin, forms.Form):
 
 
 class HouseholdMemberForm(forms.Form):
+    """One row of the household table: its column headers are the labels (aria-label)."""
+
     name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
     relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices)
     id_number = forms.CharField(label=_("resident ID number"), max_length=40, required=False)
     health = forms.ChoiceField(label=_("health"), choices=Health.choices)
     occupation = forms.CharField(label=_("work or school"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+            field.widget.attrs.update({"class": css, "aria-label": field.label})
 
 
 HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=2, can_delete=True, max_num=29,

@@ -15,7 +15,7 @@
     perHead.value = value.toFixed(2);
     if (standard > 0 && hint) {
       var label = value < standard ? form.dataset.deep : (value < 2 * standard ? form.dataset.relative : form.dataset.none);
-      hint.textContent = form.dataset.suggestText.replace("%(standard)s", standard.toFixed(2)).replace("%(category)s", label);
+      hint.textContent = form.dataset.suggestText.replace("{standard}", standard.toFixed(2)).replace("{category}", label);
     }
   }
   income.addEventListener("input", update);
