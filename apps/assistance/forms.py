@@ -105,9 +105,11 @@ class HouseholdMemberForm(forms.Form):
     """One row of the household table: its column headers are the labels (aria-label)."""
 
     name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
-    relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices)
+    # A blank first choice and a default health, so an untouched empty row is "unchanged"
+    # and left out (a preselected relation would make every empty row a member without a name).
+    relation = forms.ChoiceField(label=_("relation"), choices=[("", "---------"), *Relation.choices])
     id_number = forms.CharField(label=_("resident ID number"), max_length=40, required=False)
-    health = forms.ChoiceField(label=_("health"), choices=Health.choices)
+    health = forms.ChoiceField(label=_("health"), choices=Health.choices, initial=Health.HEALTHY)
     occupation = forms.CharField(label=_("work or school"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
