@@ -19,13 +19,11 @@ import datetime
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
-from apps.assistance.choices import Category, FileStatus, Season
+from apps.assistance.choices import Category, Season
 from apps.assistance.models import (
     AssistanceRecord,
     AssistanceSettings,
@@ -104,7 +102,7 @@ def _standards(counties) -> dict[int, tuple[Decimal, Decimal]]:
     result = {}
     for index, county in enumerate(counties):
         old = Decimal(760 + (index * 17) % 120)
-        new = (old * Decimal("1.04")).quantize(Decimal("1"))
+        new = (old * Decimal("1.04")).quantize(Decimal(1))
         for since, amount in ((datetime.date(2025, 1, 1), old), (datetime.date(2026, 1, 1), new)):
             LivingStandard.objects.get_or_create(county=county, effective_from=since,
                                                  defaults={"monthly_amount": amount, "note": "seed_demo"})
@@ -113,27 +111,15 @@ def _standards(counties) -> dict[int, tuple[Decimal, Decimal]]:
 
 
 def _actors(ctx, counties) -> dict:
-    """Who took the steps: the demo users in 兰山区; elsewhere one inactive clerk per county
-    and level (they never log in, and inactive users get no notifications)."""
+    """Who took the steps: the demo users (branch officer, county and city staff). The demo has
+    no clerks of its own in the other counties, and logins nobody can use would only clutter
+    the user list, so their files' timelines name the demo users too."""
     users = ctx.facts.get("users") or {}
     demo = {name: User.objects.get(pk=pk) for name, pk in users.items()}
-    city = demo.get("city_staff")
-    actors = {}
-    unusable = make_password(None)
-    for county in counties:
-        if county.code == DEMO_COUNTY and "county_staff" in demo:
-            actors[county.pk] = {"branch": demo["branch_officer"], "county": demo["county_staff"], "city": city}
-            continue
-        made = {}
-        for level, role in (("branch", Role.BRANCH_OFFICER), ("county", Role.COUNTY_STAFF)):
-            made[level], _ = User.objects.get_or_create(
-                username=f"seed_{level}_{county.code}",
-                defaults={"role": role, "organization": county, "is_active": False, "password": unusable,
-                          "first_name": f"{county.name[:-3]}{'基层干部' if level == 'branch' else '帮扶中心'}"},
-            )
-        made["city"] = city
-        actors[county.pk] = made
-    return actors
+    fallback = User.objects.filter(is_superuser=True).order_by("pk").first()
+    who = {level: demo.get(name) or fallback for level, name in
+           (("branch", "branch_officer"), ("county", "county_staff"), ("city", "city_staff"))}
+    return {county.pk: who for county in counties}
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -142,7 +128,7 @@ def _actors(ctx, counties) -> dict:
 class Plan:
     """Everything generated for one file, kept to derive the rows that hang off it."""
 
-    __slots__ = ("file", "household", "events", "approved_on", "exited_on", "actors")
+    __slots__ = ("actors", "approved_on", "events", "exited_on", "file", "household")
 
     def __init__(self, file, household, events, approved_on, exited_on, actors):
         self.file, self.household, self.events = file, household, events
@@ -160,11 +146,13 @@ def _heads(unions, count, rng, people, used: set):
     heads = []
     if first is not None:
         sample = rng.sample(range(first, last + 1), min(count * 4, last - first + 1))
-        for org_id, name, number, pk in (
+        found = list(
             Member.objects.filter(pk__in=sample, status="active", organization__in=unions)
             .exclude(id_number__in=HardshipFile.objects.values("head_id_number"))
             .order_by("pk").values_list("organization_id", "name", "id_number", "pk")
-        ):
+        )
+        rng.shuffle(found)  # members arrive union by union: in id order they would all be the first unions'
+        for org_id, name, number, pk in found:
             if len(heads) >= count // 2:
                 break
             if number not in used:
@@ -238,7 +226,7 @@ def _plan_files(ctx, rng, heads, people, standards, actors, today) -> list[Plan]
         final = steps[target]
         if status == "active" and valid_until < today + datetime.timedelta(days=25) and rng.random() < 0.95:
             # re-verified and renewed a year on, as the rules want (the rest wait, overdue)
-            reverified = _at(valid_until - datetime.timedelta(days=20), rng)
+            reverified = min(_at(valid_until - datetime.timedelta(days=20), rng), latest - datetime.timedelta(days=6))
             events.append((FileEvent.Action.REVERIFICATION, "active", "reverifying", who["branch"], reverified, "收入无明显变化"))
             events.append((FileEvent.Action.RENEWED, "reverifying", "active", who["county"],
                            min(reverified + datetime.timedelta(days=5), latest), "复核通过"))
@@ -305,56 +293,56 @@ def _campaigns(city, counties, creator, budget_weights) -> dict[str, Campaign]:
             total = sum(budget_weights.values()) or 1
             CampaignAllocation.objects.bulk_create([
                 CampaignAllocation(campaign=campaign, county=c,
-                                   budget=(Decimal(budgets[season]) * budget_weights[c.pk] / total).quantize(Decimal("1")))
+                                   budget=(Decimal(budgets[season]) * budget_weights[c.pk] / total).quantize(Decimal(1)))
                 for c in counties
             ])
         campaigns[season] = campaign
     return campaigns
 
 
+def _give(rng, plan, last, records, recipients, kind, amount, day, source, campaign=None, goods=""):
+    """One record for the plan's file (and its campaign delivery), if the file was helped that day."""
+    f, who = plan.file, plan.actors
+    if not (plan.approved_on <= day <= last):
+        return
+    above_threshold = amount > 2000  # AssistanceSettings' default: approved by the county
+    record = AssistanceRecord(
+        file=f, kind=kind, amount=_money(amount), goods=goods, given_on=day, fund_source=source,
+        delivered_by=f.organization.name, campaign=campaign, organization=f.organization, status="approved",
+        recorded_by=who["branch"], decided_by=who["county"] if above_threshold else None,
+        decided_at=_at(day, rng) if above_threshold else None,
+    )
+    records.append(record)
+    if campaign is not None:
+        recipients.append(CampaignRecipient(campaign=campaign, file=f, organization=f.organization, name=f.head_name,
+                                            delivered_on=day, amount=record.amount, goods=goods, record=record))
+
+
 def _records(rng, plans, campaigns, today):
     """A year of assistance: the four seasons' campaigns and medical, living and education aid."""
     records, recipients = [], []
     for plan in plans:
-        f = plan.file
+        causes = plan.file.causes
         if plan.approved_on is None:
             continue
-        last = plan.exited_on or today
-        who = plan.actors
-
-        def give(kind, amount, day, source, campaign=None, goods=""):
-            if not (plan.approved_on <= day <= last):
-                return
-            pending_level = amount > 2000
-            record = AssistanceRecord(
-                file=f, kind=kind, amount=_money(amount), goods=goods, given_on=day, fund_source=source,
-                delivered_by=f.organization.name, campaign=campaign, organization=f.organization,
-                status="approved", recorded_by=who["branch"],
-                decided_by=who["county"] if pending_level else None,
-                decided_at=_at(day, rng) if pending_level else None,
-            )
-            records.append(record)
-            if campaign is not None:
-                recipients.append(CampaignRecipient(campaign=campaign, file=f, organization=f.organization,
-                                                    name=f.head_name, delivered_on=day, amount=record.amount,
-                                                    goods=goods, record=record))
-
+        args = (rng, plan, plan.exited_on or today, records, recipients)
         if rng.random() < 0.9:
-            give("winter_warmth", rng.choice((500, 600, 800, 1000)), datetime.date(YEAR, 1, rng.randint(5, 25)),
-                 "upper_subsidy", campaigns[Season.WINTER], "米、面、油")
-        if "unemployment" in f.causes and rng.random() < 0.7:
-            give("spring_jobs", 0, datetime.date(YEAR, rng.randint(3, 4), rng.randint(1, 28)), "own_funds",
-                 campaigns[Season.SPRING], "推荐就业岗位")
+            _give(*args, "winter_warmth", rng.choice((500, 600, 800, 1000)), datetime.date(YEAR, 1, rng.randint(5, 25)),
+                  "upper_subsidy", campaigns[Season.WINTER], "米、面、油")
+        if "unemployment" in causes and rng.random() < 0.7:
+            _give(*args, "spring_jobs", 0, datetime.date(YEAR, rng.randint(3, 4), rng.randint(1, 28)), "own_funds",
+                  campaigns[Season.SPRING], "推荐就业岗位")
         if rng.random() < 0.3:
-            give("summer_cooling", rng.choice((100, 150, 200)), datetime.date(YEAR, 7, rng.randint(1, 31)),
-                 "own_funds", campaigns[Season.SUMMER], "防暑降温用品")
-        if "education" in f.causes:
-            give("autumn_education", rng.choice((1000, 2000, 3000, 5000)), datetime.date(YEAR, 8, rng.randint(15, 31)),
-                 "special_fund", campaigns[Season.AUTUMN])
-        if "illness" in f.causes and rng.random() < 0.5:
-            give("medical", rng.randint(10, 80) * 100, _day(rng, datetime.date(YEAR, 1, 1), today), "donation")
+            _give(*args, "summer_cooling", rng.choice((100, 150, 200)), datetime.date(YEAR, 7, rng.randint(1, 31)),
+                  "own_funds", campaigns[Season.SUMMER], "防暑降温用品")
+        if "education" in causes:
+            _give(*args, "autumn_education", rng.choice((1000, 2000, 3000, 5000)),
+                  datetime.date(YEAR, 8, rng.randint(15, 31)), "special_fund", campaigns[Season.AUTUMN])
+        if "illness" in causes and rng.random() < 0.5:
+            _give(*args, "medical", rng.randint(10, 80) * 100, _day(rng, datetime.date(YEAR, 1, 1), today), "donation")
         if rng.random() < 0.25:
-            give("living", rng.randint(3, 15) * 100, _day(rng, datetime.date(YEAR, 1, 1), today), "upper_subsidy")
+            _give(*args, "living", rng.randint(3, 15) * 100, _day(rng, datetime.date(YEAR, 1, 1), today),
+                  "upper_subsidy")
     return records, recipients
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.core.validators import clean_text
 from apps.organizations.models import Organization
-from apps.organizations.scope import get_visible_or_404, scope_queryset, visible_organizations
+from apps.organizations.scope import get_visible_or_404, scope_queryset, scope_queryset_any, visible_organizations
 
 from .choices import (
     SEASON_OF_MONTH,
@@ -70,7 +70,11 @@ def visible_organization_by_code(actor, code: str) -> Organization | None:
 
 
 def files_in_scope(actor) -> QuerySet[HardshipFile]:
-    return scope_queryset(HardshipFile.objects.all(), actor)
+    """Files of the actor's subtree, as organization_id IN (the subtree's ids): with the
+    scope as a LIKE on the joined path the planner walked every file of the city backwards
+    testing each one's union (24 ms for a county on the city data, 8 ms this way, and a
+    hash join for the queues)."""
+    return scope_queryset_any(HardshipFile.objects.all(), actor, vias=("organization",))
 
 
 def waiting_statuses(actor) -> tuple[str, ...]:
@@ -82,26 +86,35 @@ def waiting_statuses(actor) -> tuple[str, ...]:
     return statuses
 
 
-def apply_queue(qs: QuerySet[HardshipFile], actor, queue: str, *, today: datetime.date) -> QuerySet[HardshipFile]:
+QUEUE_ORDER = {
+    QUEUE_MY_STEP: ("status_changed_at", "id"),
+    QUEUE_REVERIFICATION_DUE: ("valid_until", "id"),
+    QUEUE_NEVER_ASSISTED: ("approved_at", "id"),
+    QUEUE_STALE: ("updated_at", "id"),
+}
+
+
+def queue_condition(actor, queue: str, *, today: datetime.date) -> Q:
+    """Which files are in `queue` for this actor (the list filters by it, the counts count it)."""
     if queue == QUEUE_MY_STEP:
-        statuses = waiting_statuses(actor)
         # Four eyes: a file the actor submitted or reviewed in this round is not theirs to decide.
-        return qs.filter(status__in=statuses).exclude(submitted_by=actor).exclude(
-            status=FileStatus.REVIEWED, reviewed_by=actor
-        ).order_by("status_changed_at", "id")
+        return (Q(status__in=waiting_statuses(actor)) & ~Q(submitted_by=actor)
+                & ~Q(status=FileStatus.REVIEWED, reviewed_by=actor))
     if queue == QUEUE_REVERIFICATION_DUE:
-        return qs.filter(
-            status=FileStatus.ACTIVE, valid_until__lte=today + datetime.timedelta(days=REVERIFICATION_NOTICE_DAYS)
-        ).order_by("valid_until", "id")
+        return Q(status=FileStatus.ACTIVE,
+                 valid_until__lte=today + datetime.timedelta(days=REVERIFICATION_NOTICE_DAYS))
     if queue == QUEUE_NEVER_ASSISTED:
         given = AssistanceRecord.objects.filter(file=OuterRef("pk"), status=RecordStatus.APPROVED)
-        return qs.filter(status__in=(FileStatus.ACTIVE, FileStatus.REVERIFYING)).filter(~Exists(given)).order_by(
-            "approved_at", "id"
-        )
+        return Q(status__in=(FileStatus.ACTIVE, FileStatus.REVERIFYING)) & ~Exists(given)
     if queue == QUEUE_STALE:
-        cutoff = timezone.now() - datetime.timedelta(days=STALE_DAYS)
-        return qs.exclude(status=FileStatus.EXITED).filter(updated_at__lt=cutoff).order_by("updated_at", "id")
-    return qs
+        return ~Q(status=FileStatus.EXITED) & Q(updated_at__lt=timezone.now() - datetime.timedelta(days=STALE_DAYS))
+    raise ValueError(f"unknown queue {queue!r}")
+
+
+def apply_queue(qs: QuerySet[HardshipFile], actor, queue: str, *, today: datetime.date) -> QuerySet[HardshipFile]:
+    if queue not in QUEUE_ORDER:
+        return qs
+    return qs.filter(queue_condition(actor, queue, today=today)).order_by(*QUEUE_ORDER[queue])
 
 
 def search_files(qs: QuerySet[HardshipFile], q: str) -> QuerySet[HardshipFile]:
@@ -135,10 +148,10 @@ def file_list(*, actor, filters: FileFilters, today: datetime.date | None = None
 
 
 def queue_counts(*, actor, today: datetime.date | None = None) -> dict[str, int]:
-    """How many files wait in each queue (one COUNT per queue, each on its index)."""
+    """How many files wait in each queue: one pass over the scope's files, a FILTER per queue."""
     today = today or timezone.localdate()
     base = files_in_scope(actor)
-    return {queue: apply_queue(base, actor, queue, today=today).order_by().count() for queue in QUEUES}
+    return base.aggregate(**{q: Count("pk", filter=queue_condition(actor, q, today=today)) for q in QUEUES})
 
 
 def file_detail(*, actor, pk: int) -> HardshipFile:

@@ -164,6 +164,24 @@ def suggest_category(income_per_head: Decimal, standard: Decimal) -> str:
     return ""
 
 
+def clean_person(raw: dict, errors: dict, *, name_field: str, id_field: str, id_required: bool) -> dict:
+    """A person's name and resident ID number by the roll's validators; errors by field."""
+    cleaned = {}
+    try:
+        cleaned[name_field] = normalize_person_name(raw.get(name_field))
+    except ValidationError as exc:
+        errors[name_field] = exc.messages
+    number = raw.get(id_field)
+    if number in (None, "") and not id_required:
+        cleaned[id_field] = ""
+        return cleaned
+    try:
+        cleaned[id_field] = normalize_resident_id(number)
+    except ValidationError as exc:
+        errors[id_field] = exc.messages
+    return cleaned
+
+
 def _clean_household(rows, errors: dict) -> list[dict]:
     cleaned = []
     problems = []
@@ -207,11 +225,7 @@ def clean_file_input(raw: dict, household_rows, *, organization: Organization) -
     """
     errors: dict = {}
     data: dict = {}
-    for field, normalize in (("head_name", normalize_person_name), ("head_id_number", normalize_resident_id)):
-        try:
-            data[field] = normalize(raw.get(field))
-        except ValidationError as exc:
-            errors[field] = exc.messages
+    data.update(clean_person(raw, errors, name_field="head_name", id_field="head_id_number", id_required=True))
     phone = clean_text(raw.get("head_phone"))
     if phone:
         try:

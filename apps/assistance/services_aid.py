@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.validators import clean_text, normalize_person_name, normalize_resident_id, validate_not_future
+from apps.core.validators import clean_text, normalize_person_name, validate_not_future
 from apps.organizations.models import Organization
 from apps.organizations.scope import ensure_visible, is_in_scope, require_in_scope
 
@@ -40,7 +40,7 @@ from .models import (
     Visit,
     VisitProblem,
 )
-from .services import _require, _tell, assistance_settings, holders, parse_money
+from .services import _require, _tell, assistance_settings, clean_person, holders, parse_money
 
 EARLIEST = datetime.date(2000, 1, 1)
 
@@ -250,18 +250,8 @@ def advance_problem(*, actor, problem: VisitProblem, to_status: str, resolution:
 
 
 def _clean_case(data: dict, errors: dict) -> dict:
-    cleaned = {}
-    try:
-        cleaned["worker_name"] = normalize_person_name(data.get("worker_name"))
-    except ValidationError as exc:
-        errors["worker_name"] = exc.messages
-    number = clean_text(data.get("worker_id_number"))
-    if number:
-        try:
-            number = normalize_resident_id(number)
-        except ValidationError as exc:
-            errors["worker_id_number"] = exc.messages
-    cleaned["worker_id_number"] = number
+    cleaned = clean_person({**data, "worker_id_number": clean_text(data.get("worker_id_number"))}, errors,
+                           name_field="worker_name", id_field="worker_id_number", id_required=False)
     for field, choices in (("dispute_kind", DisputeKind), ("stage", CaseStage)):
         cleaned[field] = data.get(field) or ""
         if cleaned[field] not in choices.values:

@@ -41,6 +41,16 @@ from .tables import FileTable
 PER_PAGE = 25
 
 
+def show_errors(request, refusal) -> None:
+    """A service's ValidationError, or an invalid small form's errors, as page messages
+    (the POST-only actions redirect back to the page they were on)."""
+    groups = refusal.errors.values() if hasattr(refusal, "errors") and not isinstance(refusal, ValidationError) \
+        else [refusal.messages]
+    for group in groups:
+        for message in group:
+            messages.error(request, message)
+
+
 @login_required
 @require_GET
 def file_list(request):
@@ -172,8 +182,7 @@ def _step(request, pk: int, run, done: str):
     try:
         run(file, form.data.get("version"), (request.POST.get("note") or "").strip(), request.POST)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_errors(request, exc)
     else:
         messages.success(request, done % {"name": file.head_name})
     return redirect("assistance:file_detail", pk=pk)
@@ -280,14 +289,11 @@ def attachment_upload(request, pk: int):
             services.add_attachment(actor=request.user, file=file, kind=form.cleaned_data["kind"],
                                     upload=form.cleaned_data["upload"])
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            show_errors(request, exc)
         else:
             messages.success(request, _("The document was added."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        show_errors(request, form)
     return redirect("assistance:file_detail", pk=pk)
 
 
@@ -317,8 +323,7 @@ def follow_up_record(request, pk: int):
                                   slipped_back=bool(form.cleaned_data.get("slipped_back")),
                                   note=form.cleaned_data.get("note", ""))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_errors(request, exc)
     else:
         messages.success(request, _("The follow-up was recorded."))
     return redirect("assistance:file_detail", pk=follow_up.file_id)

@@ -30,16 +30,12 @@ from .forms import (
     VisitForm,
     WorkerRecipientForm,
 )
+from .views import show_errors
 
 GROUPING_LABELS = {
     "county": gettext_lazy("county/district"), "kind": gettext_lazy("kind"), "season": gettext_lazy("season"),
     "fund_source": gettext_lazy("fund source"), "year": gettext_lazy("year"), "file": gettext_lazy("household"),
 }
-
-
-def _show_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # --- assistance records -------------------------------------------------------------------
@@ -72,7 +68,7 @@ def _decide(request, pk: int, action, done: str):
     try:
         action(actor=request.user, record=record, note=form.cleaned_data.get("note", ""))
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, done)
     if request.POST.get("next") == "pending":
@@ -176,7 +172,7 @@ def problem_advance(request, pk: int):
         services_aid.advance_problem(actor=request.user, problem=problem, to_status=to_status,
                                      resolution=request.POST.get("resolution", ""))
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("The problem was updated."))
     return redirect("assistance:file_detail", pk=problem.file_id)
@@ -320,13 +316,11 @@ def campaign_add_worker(request, pk: int):
                                               name=form.cleaned_data["name"],
                                               worker_note=form.cleaned_data["worker_note"])
         except ValidationError as exc:
-            _show_errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("The worker was added."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        show_errors(request, form)
     return redirect("assistance:campaign_detail", pk=pk)
 
 
@@ -340,11 +334,9 @@ def campaign_deliver(request, pk: int):
         try:
             services_aid.deliver_to_recipient(actor=request.user, recipient=recipient, data=form.cleaned_data)
         except ValidationError as exc:
-            _show_errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("The delivery to %(name)s was recorded.") % {"name": recipient.name})
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        show_errors(request, form)
     return redirect("assistance:campaign_detail", pk=recipient.campaign_id)
