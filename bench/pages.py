@@ -69,6 +69,8 @@ PAGES = [
     *[Page(f"hardship_queue_{queue}", f"hardship queue: {queue.replace('_', ' ')}", HARDSHIP_LIST,
            params=lambda s, a, queue=queue: {"queue": queue}, targets_ms=HARDSHIP_TARGET_MS)
       for queue in ("my_step", "reverification_due", "never_assisted", "stale")],
+    Page("hardship_queue_counts", "hardship queue counts (htmx, after the list)", ("assistance:queue_counts",),
+         targets_ms=HARDSHIP_TARGET_MS),
     Page("hardship_search", "hardship file search, last 4 of the ID", HARDSHIP_LIST,
          params=lambda s, a: {"q": s.hardship_id_suffix}, targets_ms=HARDSHIP_TARGET_MS),
     Page("hardship_timeline", "hardship file with its timeline", ("assistance:file_detail",),

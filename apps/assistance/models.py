@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from apps.core.privacy import mask_id_number
 from apps.core.validators import validate_phone, validate_resident_id
 
 from .choices import (
@@ -207,6 +208,10 @@ class HardshipFile(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.head_id_number)
 
     @property
     def cause_labels(self) -> list[str]:

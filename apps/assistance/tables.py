@@ -28,6 +28,7 @@ class FileTable(tables.Table):
         fields = ("head_name", "head_id_number", "organization", "county", "category", "income_per_head", "status",
                   "status_changed_at", "valid_until")
         attrs = {"class": "table table-sm table-hover align-middle", "id": "file-table"}
+        template_name = "assistance/_file_table.html"  # rows written from the record
         empty_text = _("No hardship files match.")
 
     def render_head_id_number(self, value):

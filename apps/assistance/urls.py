@@ -5,6 +5,7 @@ from . import views, views_aid
 app_name = "assistance"
 urlpatterns: list = [
     path("", views.file_list, name="file_list"),
+    path("queues/", views.queue_counts, name="queue_counts"),
     path("files/new/", views.file_create, name="file_create"),
     path("files/export/", views.file_export, name="file_export"),
     path("files/<int:pk>/", views.file_detail, name="file_detail"),

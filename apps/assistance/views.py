@@ -57,15 +57,26 @@ def file_list(request):
     file_filter = FileFilter(request.GET, actor=request.user)
     table = FileTable(file_filter.qs)
     RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": PER_PAGE}).configure(table)
-    counts = selectors.queue_counts(actor=request.user)
     user = request.user
     return render(request, "assistance/file_list.html", {
         "filter": file_filter, "table": table, "query": request.GET.urlencode(),
-        "queues": [(code, label, counts[code]) for code, label in QUEUE_CHOICES],
+        "queues": [(code, label, None) for code, label in QUEUE_CHOICES],  # counted by queue_counts
         "current_queue": request.GET.get("queue", ""),
         "can_create": user.has_capability("assistance.submit"),
         "can_export": user.has_capability("assistance.export"),
         "can_reveal": user.has_capability("assistance.reveal"),
+    })
+
+
+@login_required
+@require_GET
+def queue_counts(request):
+    """How many files wait in each working queue (htmx, after the list: one pass over the
+    scope's files that the list itself does not need to wait for)."""
+    counts = selectors.queue_counts(actor=request.user)
+    return render(request, "assistance/_queue_counts.html", {
+        "queues": [(code, label, counts[code]) for code, label in QUEUE_CHOICES],
+        "current_queue": request.GET.get("queue", ""),
     })
 
 

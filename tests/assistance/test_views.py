@@ -98,6 +98,9 @@ def test_queues_hold_what_their_names_say(file_at, login, county_staff, city_sta
     def queue(user, name):
         return set(_rows(login(user).get(reverse("assistance:file_list"), {"queue": name})))
 
+    counts = login(county_staff).get(reverse("assistance:queue_counts")).context["queues"]
+    assert {code: n for code, _label, n in counts} == {"my_step": 1, "reverification_due": 0,
+                                                       "never_assisted": 1, "stale": 0}
     assert queue(county_staff, "my_step") == {submitted}
     assert queue(city_staff, "my_step") == {reviewed}
     assert queue(branch_officer, "my_step") == set()
@@ -169,3 +172,29 @@ def test_list_queue_and_detail_take_bounded_queries(
         client.get(reverse("assistance:file_detail", args=[files[0].pk]))
     with django_assert_max_num_queries(16):
         client.get(reverse("assistance:totals"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("assistance:queue_counts"))
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_campaign_and_legal_aid_pages_take_bounded_queries(
+    tree, login, branch_officer, county_staff, city_staff, django_assert_max_num_queries, size
+):
+    files = [advance(make_file(branch_officer, tree.union_a1a), FileStatus.ACTIVE, officer=branch_officer,
+                     county=county_staff, city=city_staff) for _ in range(size)]
+    campaign = services_aid.create_campaign(
+        actor=county_staff, organizer=tree.county_a,
+        data={"season": "winter", "year": 2026, "name": "冬送温暖", "budget": "90000"},
+        allocations={tree.county_a: "90000"})
+    services_aid.select_campaign_files(actor=county_staff, campaign=campaign, files=files[: size // 2])
+    for n in range(size):
+        services_aid.create_legal_case(actor=branch_officer, organization=tree.union_a1a, data={
+            "worker_name": "维权职工", "dispute_kind": "wages", "handler": "律师", "stage": "accepted",
+            "opened_on": datetime.date(2026, 1, 1 + n)})
+    client = login(county_staff)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("assistance:campaign_detail", args=[campaign.pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("assistance:legal_list")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("assistance:campaign_list")).status_code == 200

@@ -363,6 +363,7 @@ ENTRIES: dict[str, Entry] = {
     # --- hardship assistance (issue 16). Step URLs without the file's version answer with
     # the service's message on the file's page (nothing written); rights and scope come first.
     "assistance:file_list": Entry(get=GET_PAGE, marker=hardship_name, list_filter=org_a1a),
+    "assistance:queue_counts": Entry(get=GET_PAGE),
     "assistance:file_create": writer_form("assistance.submit"),
     "assistance:file_export": Entry(
         get=Call(200, "assistance.reveal"), query=unmasked, marker=hardship_name, list_filter=org_a1a, **WRITER
