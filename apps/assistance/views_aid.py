@@ -2,6 +2,7 @@
 problems, legal aid cases, four-seasons campaigns, and the assistance export."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -188,8 +189,9 @@ def legal_list(request):
     kind = request.GET.get("dispute_kind", "") if request.GET.get("dispute_kind") in DisputeKind.values else ""
     cases = selectors.legal_case_list(actor=request.user, stage=stage, dispute_kind=kind, q=request.GET.get("q", ""))
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("q", request.GET.get("q", "")), ("stage", stage), ("dispute_kind", kind)) if v})
     return render(request, "assistance/legal_list.html", {
-        "page": page, "stage": stage, "dispute_kind": kind, "q": request.GET.get("q", ""),
+        "page": page, "stage": stage, "dispute_kind": kind, "q": request.GET.get("q", ""), "query": query,
         "stages": CaseStage.choices, "kinds": DisputeKind.choices,
         "can_create": request.user.has_capability("assistance.record"),
     })
