@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from apps.core.validators import clean_text
 from apps.organizations.models import Organization
-from apps.organizations.scope import get_visible_or_404, scope_queryset, scope_queryset_any, visible_organizations
+from apps.organizations.scope import (
+    get_visible_or_404,
+    scope_queryset,
+    scope_queryset_any,
+    visible_organizations,
+)
 
 from .choices import (
     SEASON_OF_MONTH,

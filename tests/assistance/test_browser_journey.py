@@ -89,7 +89,7 @@ def test_a_household_is_filed_reviewed_approved_and_helped_and_the_officer_is_to
     city.fill("[name=amount]", "800")
     city.select_option("[name=fund_source]", "upper_subsidy")
     city.fill("[name=delivered_by]", "市总工会帮扶中心")
-    city.click("input[type=submit], button[type=submit]:has-text('%s')" % _zh("Record the assistance"))
+    city.click(f"input[type=submit][value='{_zh('Record the assistance')}']")
     city.wait_for_url(re.compile(rf"/assistance/files/{file.pk}/$"))
     assert "800.00" in city.inner_text("#file-records")
     city.screenshot(path=SCREENSHOTS.format(step="city"), full_page=True)

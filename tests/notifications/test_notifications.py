@@ -59,10 +59,10 @@ def test_e_mail_goes_after_commit_once_through_djangos_backend(
 def test_a_rolled_back_action_sends_no_e_mail(clerk, eager_celery, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.notify(recipients=[clerk], title="x")
-            raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), \
+            transaction.atomic():
+        services.notify(recipients=[clerk], title="x")
+        raise RuntimeError
     assert not callbacks and not mail.outbox and not Notification.objects.exists()
 
 

@@ -171,7 +171,7 @@ class World:
 
     def _hardship_file(self, name: str, n: int, to: str):
         LivingStandard.objects.get_or_create(county=self.tree.county_a, effective_from=datetime.date(2020, 1, 1),
-                                             defaults={"monthly_amount": Decimal("800")})
+                                             defaults={"monthly_amount": Decimal(800)})
         data, household = household_data(n, head_name=name)
         officer = self.user("branch_officer")
         file = assistance.create_file(actor=officer, organization=self.tree.union_a1a, data=data,
@@ -195,7 +195,7 @@ class World:
     @cached_property
     def pending_record(self):
         """Money above the threshold recorded by union A1a's officer: county A approves it."""
-        AssistanceSettings.objects.get_or_create(defaults={"approval_threshold": Decimal("1000")})
+        AssistanceSettings.objects.get_or_create(defaults={"approval_threshold": Decimal(1000)})
         return services_aid.record_assistance(actor=self.user("branch_officer"), file=self.active_file, data={
             "kind": "medical", "amount": "5000.00", "given_on": datetime.date.today(), "fund_source": "own_funds",
             "delivered_by": "甲公司工会"})
