@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from apps.accounts.roles import Role
+from apps.assistance.models import HardshipFile
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
@@ -24,6 +25,10 @@ class Sample:
     id_number: str
     name: str
     union_members: int
+    # A hardship file of the union (the one with the longest timeline), for the file page;
+    # None when the union has none (that page is then reported "not built").
+    hardship_file_id: int | None = None
+    hardship_id_suffix: str = ""
 
 
 @dataclass
@@ -49,8 +54,13 @@ def pick_sample() -> Sample | None:
     members = Member.objects.filter(organization=union, status="active").order_by("id")
     # The middle member rather than the first: not the row the table happens to start with.
     member = members[biggest_union["n"] // 2]
+    file = (
+        HardshipFile.objects.filter(organization=union).annotate(events_count=Count("events"))
+        .order_by("-events_count", "id").values_list("pk", "head_id_number").first()
+    )
     return Sample(county=county, union=union, member_id=member.pk, id_number=member.id_number,
-                  name=member.name, union_members=biggest_union["n"])
+                  name=member.name, union_members=biggest_union["n"],
+                  hardship_file_id=file[0] if file else None, hardship_id_suffix=file[1][-4:] if file else "")
 
 
 def make_actors(sample: Sample, *, prefix: str = "benchmark") -> list[Actor]:

@@ -44,8 +44,10 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.accounts",
     "apps.imports",
+    "apps.notifications",
     "apps.employers",
     "apps.members",
+    "apps.assistance",
     "apps.dashboard",
     # Dev tooling with management commands (seed_demo, benchmark); production code never imports them.
     "demo",
@@ -250,6 +252,9 @@ IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env.int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", d
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_RETRY_BACKOFF_SECONDS = env.int("IMPORT_RETRY_BACKOFF_SECONDS", default=30)
 IMPORT_TASK_TIME_LIMIT_SECONDS = env.int("IMPORT_TASK_TIME_LIMIT_SECONDS", default=1800)
+# Hardship-file attachments (apps.assistance): outside MEDIA_ROOT, served only by a scoped view.
+ASSISTANCE_FILES_ROOT = env.path("ASSISTANCE_FILES_ROOT", default=BASE_DIR / "var" / "private")
+ASSISTANCE_ATTACHMENT_MAX_BYTES = env.int("ASSISTANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Personal data in uploads (checked rows, stored file) and background exports is kept no
 # longer than the work needs; django-celery-beat runs the purges nightly.
 IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)
@@ -266,7 +271,13 @@ CELERY_BEAT_SCHEDULE = {
     "purge-member-exports": {
         "task": "apps.members.tasks.purge_member_exports", "schedule": crontab(hour=3, minute=40),
     },
+    # Every registered reminder rule (apps.notifications.registry), each idempotent by its key.
+    "run-reminder-rules": {
+        "task": "apps.notifications.tasks.run_reminder_rules", "schedule": crontab(hour=7, minute=30),
+    },
 }
+# Links in notification e-mails: the portal's address as users reach it (no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # One line format and time zone in every process (unionportal/logformat.py); Celery's worker
 # and beat write theirs in it too (CELERY_WORKER_LOG_FORMAT above).

@@ -10,13 +10,17 @@ class MembersConfig(AppConfig):
     def ready(self):
         from apps.core.panels import Panel, register_panel
         from apps.imports.registry import UploadKind, register_upload_kind
+        from apps.notifications.registry import register_reminder_rule
         from apps.organizations.services import MOVE_HOOKS
 
+        from .reminders import REMINDER_RULES
         from .roster.columns import ROSTER_PREVIEW_COLUMNS
         from .roster.importer import RosterImporter
         from .roster.template_file import write_roster_template
         from .services import move_members_on_merge_or_dissolve
 
+        for rule in REMINDER_RULES:
+            register_reminder_rule(rule)
         if move_members_on_merge_or_dissolve not in MOVE_HOOKS:
             MOVE_HOOKS.append(move_members_on_merge_or_dissolve)
         register_upload_kind(UploadKind(

@@ -13,16 +13,25 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import get_resolver
 
+from apps.accounts.roles import Role
 from apps.members.models import Member
+from bench.actors import pick_sample
 from bench.pages import PAGES
 from bench.stats import percentile
 from demo import members as demo
 from demo.management.commands.seed_demo import DemoContext
+from tests.accounts.factories import UserFactory
+from tests.assistance.factories import living_standards, make_file
 
 
 @pytest.fixture
 def members(tree):
     demo.seed(DemoContext(scale="small", rng=random.Random(7), out=BaseCommand()))
+    # A hardship file in the union the benchmark works in, so the file page has one to show.
+    union = pick_sample().union
+    living_standards(union.county)
+    officer = UserFactory(role=Role.BRANCH_OFFICER, organization=union)
+    make_file(officer, union)
     return Member.objects.count()
 
 

@@ -187,6 +187,36 @@ INSTRUCTOR_LIST = Entry(
     list_filter=county_a_pk,
 )
 
+# assistance
+hardship_file = arg("pk", "hardship_file.pk")
+active_file = arg("pk", "active_file.pk")
+pending_record = arg("pk", "pending_record.pk")
+follow_up = arg("pk", "follow_up.pk")
+problem = arg("pk", "problem.pk")
+attachment = arg("pk", "attachment.pk")
+legal_case = arg("pk", "legal_case.pk")
+campaign = arg("pk", "campaign.pk")
+recipient = arg("pk", "recipient.pk")
+notification = arg("pk", "notification.pk")
+DRAFT_PAGE = redirect("assistance:file_detail", hardship_file)
+ACTIVE_PAGE = redirect("assistance:file_detail", active_file)
+CAMPAIGN_PAGE = redirect("assistance:campaign_detail", campaign)
+# The city's step: a city-staff role attached to county B is the sibling.
+CITY_STEP = {"owner": "city_staff", "sibling": "county_b_city_clerk", "lacking": "county_staff"}
+
+
+def hardship_name(w):
+    return w.hardship_file.head_name
+
+
+def active_name(w):
+    return w.active_file.head_name
+
+
+def county_a_with_assistance(w):
+    _ = w.active_file  # so county A's row has a figure
+    return w.tree.county_a.name
+
 
 # --- the registry ------------------------------------------------------------------------------
 
@@ -348,6 +378,65 @@ ENTRIES: dict[str, Entry] = {
     "members:roster_recheck": post_action(  # on a validated job: refused, back to its page
         redirect("members:roster_detail", roster_job), "members.upload", roster_job
     ),
+    # --- hardship assistance (issue 16). Step URLs without the file's version answer with
+    # the service's message on the file's page (nothing written); rights and scope come first.
+    "assistance:file_list": Entry(get=GET_PAGE, marker=hardship_name, list_filter=org_a1a),
+    "assistance:queue_counts": Entry(get=GET_PAGE),
+    "assistance:file_create": writer_form("assistance.submit"),
+    "assistance:file_export": Entry(
+        get=Call(200, "assistance.reveal"), query=unmasked, marker=hardship_name, list_filter=org_a1a, **WRITER
+    ),
+    "assistance:file_detail": Entry(get=GET_PAGE, kwargs=hardship_file, object=True),
+    "assistance:file_edit": writer_form("assistance.submit", kwargs=hardship_file, object=True),
+    "assistance:file_submit": post_action(DRAFT_PAGE, "assistance.submit", hardship_file),
+    "assistance:file_review": post_action(DRAFT_PAGE, "assistance.review", hardship_file, STAFF),
+    "assistance:file_approve": post_action(DRAFT_PAGE, "assistance.approve", hardship_file, CITY_STEP),
+    "assistance:file_reject": post_action(DRAFT_PAGE, "assistance.review", hardship_file, STAFF),
+    "assistance:file_reverify": writer_form("assistance.submit", kwargs=active_file, object=True),
+    "assistance:file_renew": post_action(ACTIVE_PAGE, "assistance.review", active_file, STAFF),
+    "assistance:file_exit": post_action(ACTIVE_PAGE, "assistance.review", active_file, STAFF),
+    "assistance:file_reveal": post_action(200, "assistance.reveal", hardship_file, data=const(field="bank_account")),
+    "assistance:attachment_upload": post_action(DRAFT_PAGE, "assistance.record", hardship_file),
+    "assistance:attachment_download": Entry(get=GET_PAGE, kwargs=attachment, object=True),
+    "assistance:follow_up_record": post_action(
+        redirect("assistance:file_detail", lambda w: {"pk": w.follow_up.file_id}), "assistance.record", follow_up
+    ),
+    "assistance:record_create": writer_form("assistance.record", kwargs=active_file, object=True),
+    "assistance:record_approve": post_action(ACTIVE_PAGE, "assistance.approve_record", pending_record, STAFF),
+    "assistance:record_reject": post_action(ACTIVE_PAGE, "assistance.approve_record", pending_record, STAFF),
+    "assistance:records_pending": Entry(
+        get=Call(200, "assistance.approve_record"), marker=lambda w: w.pending_record.file.head_name, **STAFF
+    ),
+    "assistance:records_export": Entry(
+        get=Call(200, "assistance.reveal"), query=unmasked, marker=active_name, **WRITER
+    ),
+    "assistance:totals": Entry(get=GET_PAGE, marker=county_a_with_assistance, **CITY_OVER_COUNTY_B),
+    "assistance:visit_create": writer_form("assistance.record", kwargs=active_file, object=True),
+    "assistance:problem_advance": post_action(ACTIVE_PAGE, "assistance.record", problem),
+    "assistance:legal_list": Entry(get=GET_PAGE, marker=lambda w: w.legal_case.worker_name),
+    "assistance:legal_create": writer_form("assistance.record"),
+    "assistance:legal_edit": writer_form("assistance.record", kwargs=legal_case, object=True),
+    "assistance:campaign_list": Entry(
+        get=GET_PAGE, marker=lambda w: w.campaign.name, owner="county_staff", sibling="county_b_staff"
+    ),
+    "assistance:campaign_create": staff_form("assistance.campaign"),
+    "assistance:campaign_detail": Entry(
+        get=GET_PAGE, kwargs=campaign, object=True, owner="county_staff", sibling="county_b_staff"
+    ),
+    "assistance:campaign_select": post_action(CAMPAIGN_PAGE, "assistance.campaign", campaign, STAFF),
+    "assistance:campaign_add_worker": post_action(CAMPAIGN_PAGE, "assistance.campaign", campaign, STAFF),
+    "assistance:campaign_deliver": post_action(
+        redirect("assistance:campaign_detail", lambda w: {"pk": w.recipient.campaign_id}), "assistance.record",
+        recipient,
+    ),
+    # --- notifications: each user's own
+    "notifications:list": Entry(get=GET_PAGE, marker=lambda w: w.notification.title),
+    "notifications:bell": Entry(get=GET_PAGE),
+    "notifications:read": Entry(
+        get=POST_ONLY, post=Call(redirect("notifications:list")), kwargs=notification, object=True
+    ),
+    "notifications:read_all": Entry(get=POST_ONLY, post=Call(redirect("notifications:list"))),
+    "notifications:preferences": Entry(get=POST_ONLY, post=Call(redirect("notifications:list"))),
 }
 
 # URL patterns the sweep leaves alone, each with its reason: by namespace ...
