@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.privacy import mask_id_number
+from apps.core.widgets import DateInput
 
 from .choices import (
     AssistanceKind,
@@ -26,7 +27,7 @@ from .choices import (
 )
 from .selectors import visible_organization_by_code
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 _MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
