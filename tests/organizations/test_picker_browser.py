@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.imports.models import ImportJob
 from apps.imports.tasks import validate_import
@@ -75,6 +76,7 @@ def test_count_box_more_appends_the_next_children(page, clerk, password, tree):
     rows.first.wait_for()
     assert rows.count() == 50
     page.click("#org-member-counts-children .org-counts-more button")
-    page.wait_for_function("document.querySelectorAll('#org-member-counts-children tbody tr').length === 62")
+    # Wait through the locator, not a string predicate: the page's CSP forbids eval.
+    expect(page.locator("#org-member-counts-children tbody tr")).to_have_count(62)
     assert page.locator("#org-member-counts-children .org-counts-more").count() == 0
     assert page.locator("#org-member-counts-children tbody a").nth(61).get_attribute("href").endswith("/")
