@@ -253,8 +253,8 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_RETRY_BACKOFF_SECONDS = env.int("IMPORT_RETRY_BACKOFF_SECONDS", default=30)
 IMPORT_TASK_TIME_LIMIT_SECONDS = env.int("IMPORT_TASK_TIME_LIMIT_SECONDS", default=1800)
 # Hardship-file attachments (apps.assistance): outside MEDIA_ROOT, served only by a scoped view.
-ASSISTANCE_FILES_ROOT = env.path("ASSISTANCE_FILES_ROOT", default=BASE_DIR / "var" / "private")
-ASSISTANCE_ATTACHMENT_MAX_BYTES = env.int("ASSISTANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=BASE_DIR / "var" / "private")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Personal data in uploads (checked rows, stored file) and background exports is kept no
 # longer than the work needs; django-celery-beat runs the purges nightly.
 IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)

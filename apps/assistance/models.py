@@ -39,7 +39,7 @@ from .choices import (
     Relation,
     Season,
 )
-from .storage import private_storage
+from apps.core.storage import private_storage
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # No single record of assistance, recovered sum or budget is anywhere near this; a larger

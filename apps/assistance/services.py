@@ -46,7 +46,7 @@ from apps.notifications.services import notify
 from apps.organizations.models import Organization
 from apps.organizations.scope import ensure_visible, is_in_scope
 
-from .attachments import checked_upload
+from apps.core.attachments import checked_upload
 from .choices import OPEN_STATUSES, Category, Cause, ExitReason, FileStatus, Health, Relation
 from .models import (
     ABSURD_AMOUNT,
@@ -691,7 +691,7 @@ def record_follow_up(*, actor, follow_up: FollowUp, slipped_back: bool, note: st
 @transaction.atomic
 def add_attachment(*, actor, file: HardshipFile, kind: str, upload) -> Attachment:
     """Keep an income certificate or medical bill: PDF, JPEG or PNG by content, size-limited,
-    images re-encoded without their metadata (apps.assistance.attachments)."""
+    images re-encoded without their metadata (apps.core.attachments)."""
     _require(actor, "assistance.record")
     ensure_visible(actor, file.organization)
     if file.status == FileStatus.EXITED:

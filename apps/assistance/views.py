@@ -8,7 +8,7 @@ Thin: parse, call a selector or a service, render. A file outside scope answers 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
+from apps.core.attachments import private_file_response
 from apps.core.forms import add_service_errors
 from apps.core.permissions import capability_required, require_capability
 from apps.core.privacy import mask_id_number, mask_phone
@@ -314,11 +315,8 @@ def attachment_download(request, pk: int):
     """The only way to read an attachment: scoped to its file, sent as a download."""
     attachment = get_visible_or_404(Attachment.objects.select_related("file"), request.user,
                                     via="file__organization", pk=pk)
-    response = FileResponse(attachment.stored.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(attachment.stored, filename=attachment.original_name,
+                                 content_type=attachment.content_type)
 
 
 @login_required

@@ -13,7 +13,7 @@ def _standards(tree):
 
 @pytest.fixture(autouse=True)
 def _private_files(settings, tmp_path):
-    settings.ASSISTANCE_FILES_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -37,7 +37,7 @@ def test_a_pdf_is_kept_outside_media_with_a_random_name(settings, file_at, branc
     attachment = _add(branch_officer, file, PDF)
     assert attachment.content_type == "application/pdf" and attachment.original_name == "收入证明.pdf"
     path = attachment.stored.path
-    assert path.startswith(str(settings.ASSISTANCE_FILES_ROOT)) and not path.startswith(str(settings.MEDIA_ROOT))
+    assert path.startswith(str(settings.PRIVATE_FILES_ROOT)) and not path.startswith(str(settings.MEDIA_ROOT))
     assert "收入证明" not in path
     assert file.events.filter(action="attached").exists()
 
@@ -56,7 +56,7 @@ def test_anything_but_pdf_jpeg_png_is_refused_by_its_content_whatever_its_name(f
 
 
 def test_a_file_over_the_size_limit_is_refused(settings, file_at, branch_officer):
-    settings.ASSISTANCE_ATTACHMENT_MAX_BYTES = 1024
+    settings.ATTACHMENT_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as refused:
         _add(branch_officer, file_at(FileStatus.DRAFT), PDF + b"0" * 2000)
     assert refused.value.error_dict["upload"][0].code == "too_large"

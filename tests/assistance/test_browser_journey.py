@@ -21,7 +21,7 @@ SCREENSHOTS = "/tmp/assist-journey-{step}.png"
 @pytest.fixture
 def demo(live_server, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ASSISTANCE_FILES_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     call_command("seed_demo", "--scale", "small", stdout=StringIO())
 
 

@@ -11,7 +11,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import apps.assistance.storage
+import apps.core.storage
 import apps.core.validators
 
 
@@ -197,7 +197,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('income', 'income certificate'), ('medical', 'medical bill'), ('other', 'other document')], max_length=16, verbose_name='kind')),
-                ('stored', models.FileField(max_length=200, storage=apps.assistance.storage.PrivateStorage(), upload_to='hardship/%Y/%m/')),
+                ('stored', models.FileField(max_length=200, storage=apps.core.storage.PrivateStorage(), upload_to='hardship/%Y/%m/')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=64)),
                 ('size', models.PositiveIntegerField(verbose_name='size')),

@@ -2,7 +2,7 @@
 
 - Its type is read from its content (the `filetype` library's signatures), never from its
   name or the browser's Content-Type: an executable renamed .pdf is refused.
-- PDF, JPEG and PNG only; at most ASSISTANCE_ATTACHMENT_MAX_BYTES.
+- PDF, JPEG and PNG only; at most ATTACHMENT_MAX_BYTES.
 - Images are decoded and written again by Pillow, which drops their metadata (EXIF with
   the place and the phone that took it) and anything appended after the image data.
 - The stored name is random; the clerk's file name is kept for display only.
@@ -17,11 +17,14 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+DOCUMENTS = frozenset(EXTENSIONS)
+IMAGES = frozenset({"image/jpeg", "image/png"})
 # Pillow refuses images over its own limit (decompression bombs); this one is ours, lower.
 MAX_PIXELS = 40_000_000
 
@@ -34,7 +37,7 @@ class CheckedUpload:
 
     @property
     def storage_name(self) -> str:
-        return f"{uuid.uuid4().hex}.{ALLOWED[self.content_type]}"
+        return f"{uuid.uuid4().hex}.{EXTENSIONS[self.content_type]}"
 
     def as_file(self) -> ContentFile:
         return ContentFile(self.content)
@@ -62,9 +65,9 @@ def _reencode(content: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
-def checked_upload(upload) -> CheckedUpload:
+def checked_upload(upload, *, allowed: frozenset = DOCUMENTS) -> CheckedUpload:
     """The upload's bytes as they will be kept, or a ValidationError a clerk understands."""
-    limit = settings.ASSISTANCE_ATTACHMENT_MAX_BYTES
+    limit = settings.ATTACHMENT_MAX_BYTES
     if upload is None:
         raise ValidationError({"upload": _("Choose a file.")})
     if upload.size > limit:
@@ -76,14 +79,23 @@ def checked_upload(upload) -> CheckedUpload:
         raise ValidationError({"upload": ValidationError(_("The file is empty."), code="empty")})
     kind = filetype.guess(content)
     content_type = kind.mime if kind else ""
-    if content_type not in ALLOWED:
-        raise ValidationError({"upload": ValidationError(
-            _("Only PDF, JPEG and PNG documents are accepted; this file's content is not one of them."),
-            code="file_type",
-        )})
+    if content_type not in allowed:
+        message = (_("Only PDF, JPEG and PNG documents are accepted; this file's content is not one of them.")
+                   if "application/pdf" in allowed else
+                   _("Only JPEG and PNG images are accepted; this file's content is not one of them."))
+        raise ValidationError({"upload": ValidationError(message, code="file_type")})
     if content_type != "application/pdf":
         try:
             content = _reencode(content, content_type)
         except ValidationError as exc:
             raise ValidationError({"upload": exc.error_list}) from exc
     return CheckedUpload(name=_display_name(upload.name), content_type=content_type, content=content)
+
+
+def private_file_response(stored, *, filename: str, content_type: str) -> FileResponse:
+    """A kept file sent as a download, never shown inline nor cached: the scoped views of each
+    app call this after get_visible_or_404, the only way a private file leaves the server."""
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

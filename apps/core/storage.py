@@ -8,11 +8,11 @@ from django.core.files.storage import FileSystemStorage
 
 
 class PrivateStorage(FileSystemStorage):
-    """FileSystemStorage rooted at settings.ASSISTANCE_FILES_ROOT, read at every use (tests move it)."""
+    """FileSystemStorage rooted at settings.PRIVATE_FILES_ROOT, read at every use (tests move it)."""
 
     @property
     def base_location(self):
-        return str(settings.ASSISTANCE_FILES_ROOT)
+        return str(settings.PRIVATE_FILES_ROOT)
 
     @property
     def location(self):
@@ -23,7 +23,7 @@ class PrivateStorage(FileSystemStorage):
         return None
 
     def url(self, name):  # pragma: no cover - never asked: nothing serves this storage by URL
-        raise NotImplementedError("attachments are served by apps.assistance.views.attachment_download only")
+        raise NotImplementedError("private files are served by scoped views (apps.core.attachments.private_file_response)")
 
 
 private_storage = PrivateStorage()
