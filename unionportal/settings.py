@@ -252,9 +252,11 @@ IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env.int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", d
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_RETRY_BACKOFF_SECONDS = env.int("IMPORT_RETRY_BACKOFF_SECONDS", default=30)
 IMPORT_TASK_TIME_LIMIT_SECONDS = env.int("IMPORT_TASK_TIME_LIMIT_SECONDS", default=1800)
-# Hardship-file attachments (apps.assistance): outside MEDIA_ROOT, served only by a scoped view.
+# Attachments (hardship documents and every later app's): outside MEDIA_ROOT, served only by scoped views.
 PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=BASE_DIR / "var" / "private")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A kept file no row names after this many hours was left by a rolled-back transaction.
+PRIVATE_FILES_ORPHAN_HOURS = env.int("PRIVATE_FILES_ORPHAN_HOURS", default=6)
 # Personal data in uploads (checked rows, stored file) and background exports is kept no
 # longer than the work needs; django-celery-beat runs the purges nightly.
 IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)
@@ -267,6 +269,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-import-jobs": {"task": "apps.imports.tasks.sweep_import_jobs", "schedule": 60.0},
     "purge-import-details": {
         "task": "apps.imports.tasks.purge_import_details", "schedule": crontab(hour=3, minute=30),
+    },
+    "sweep-private-files": {
+        "task": "apps.core.tasks.sweep_private_files", "schedule": crontab(hour=3, minute=50),
     },
     "purge-member-exports": {
         "task": "apps.members.tasks.purge_member_exports", "schedule": crontab(hour=3, minute=40),

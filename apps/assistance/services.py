@@ -23,6 +23,7 @@ Every step:
 
 import datetime
 import hashlib
+import logging
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +35,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import SensitiveAccess, User
 from apps.accounts.roles import CAPABILITIES
 from apps.accounts.services import record_sensitive_access
+from apps.core.attachments import checked_upload
+from apps.core.storage import private_storage
 from apps.core.validators import (
     clean_text,
     normalize_person_name,
@@ -46,7 +49,6 @@ from apps.notifications.services import notify
 from apps.organizations.models import Organization
 from apps.organizations.scope import ensure_visible, is_in_scope
 
-from apps.core.attachments import checked_upload
 from .choices import OPEN_STATUSES, Category, Cause, ExitReason, FileStatus, Health, Relation
 from .models import (
     ABSURD_AMOUNT,
@@ -68,6 +70,9 @@ Action = FileEvent.Action
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+logger = logging.getLogger(__name__)
 
 
 def _require(user, capability: str) -> None:
@@ -439,6 +444,42 @@ def update_file(*, actor, file: HardshipFile, expected_version, data: dict, hous
     _save_household(file, members)
     _event(file, Action.EDITED, actor, at=now, from_status=file.status)
     return file
+
+
+# Events that mean a file left its union once: a level above decided on it (or will).
+_DECIDED = (Action.SUBMITTED, Action.REJECTED, Action.APPROVED, Action.REOPENED)
+
+
+def never_submitted(events) -> bool:
+    """True when a draft's timeline shows it never left its union (the detail page passes the
+    timeline it shows, so offering the button costs no query)."""
+    return not any(event.action in _DECIDED for event in events)
+
+
+@transaction.atomic
+def discard_draft(*, actor, file: HardshipFile, expected_version) -> str:
+    """Throw away a draft that never left its union (started for the wrong person, or twice),
+    by the branch that keeps it (assistance.submit); its documents go once the deletion
+    commits. A file that was ever submitted carries decisions others took: it is returned or
+    closed, never deleted. Returns the head's name for the message."""
+    _require(actor, "assistance.submit")
+    file = _lock(file, actor, expected_version)
+    if file.status != FileStatus.DRAFT or not never_submitted(file.events.all()):
+        raise ValidationError(
+            _("Only a draft that was never submitted can be discarded; this one has a record of decisions."),
+            code="out_of_order",
+        )
+    if file.visits.exists() or file.records.exists():
+        raise ValidationError(
+            _("This draft has home visits or assistance recorded against it: keep it, they belong to the household."),
+            code="has_work",
+        )
+    stored = [attachment.stored.name for attachment in file.attachments.all()]
+    head_name = file.head_name
+    logger.info("hardship file %s (draft, never submitted) discarded by user %s", file.pk, actor.pk)
+    file.delete()
+    transaction.on_commit(lambda: [private_storage.delete(name) for name in stored])
+    return head_name
 
 
 # --- the steps -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("files/<int:pk>/", views.file_detail, name="file_detail"),
     path("files/<int:pk>/edit/", views.file_edit, name="file_edit"),
     path("files/<int:pk>/submit/", views.file_submit, name="file_submit"),
+    path("files/<int:pk>/discard/", views.file_discard, name="file_discard"),
     path("files/<int:pk>/review/", views.file_review, name="file_review"),
     path("files/<int:pk>/approve/", views.file_approve, name="file_approve"),
     path("files/<int:pk>/reject/", views.file_reject, name="file_reject"),

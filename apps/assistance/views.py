@@ -165,6 +165,8 @@ def _actions(user, file) -> dict:
 def file_detail(request, pk: int):
     file = selectors.file_detail(actor=request.user, pk=pk)
     actions = _actions(request.user, file)
+    timeline = selectors.file_timeline(file=file)
+    actions["discard"] = actions["edit"] and services.never_submitted(timeline)
     records = selectors.file_records(file=file)
     return render(request, "assistance/file_detail.html", {
         "file": file,
@@ -172,7 +174,7 @@ def file_detail(request, pk: int):
         "masked_phone": mask_phone(file.head_phone),
         "masked_account": mask_id_number(file.bank_account),
         "household": [(m, mask_id_number(m.id_number)) for m in file.household.all()],
-        "timeline": selectors.file_timeline(file=file),
+        "timeline": timeline,
         "records": [(r, may_decide_record(request.user, r)) for r in records],
         "visits": selectors.file_visits(file=file),
         "follow_ups": list(file.follow_ups.select_related("done_by")),
@@ -206,6 +208,20 @@ def _step(request, pk: int, run, done: str):
 def file_submit(request, pk: int):
     return _step(request, pk, lambda f, v, note, post: services.submit_file(
         actor=request.user, file=f, expected_version=v, note=note), _("The file of %(name)s was submitted."))
+
+
+@login_required
+@require_POST
+@capability_required("assistance.submit")
+def file_discard(request, pk: int):
+    file = selectors.file_detail(actor=request.user, pk=pk)
+    try:
+        name = services.discard_draft(actor=request.user, file=file, expected_version=request.POST.get("version"))
+    except ValidationError as exc:
+        show_errors(request, exc)
+        return redirect("assistance:file_detail", pk=pk)
+    messages.success(request, _("The draft file of %(name)s was discarded.") % {"name": name})
+    return redirect("assistance:file_list")
 
 
 @login_required

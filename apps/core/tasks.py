@@ -3,8 +3,16 @@
 Tasks take primary keys and plain JSON values, never model instances, and call a service.
 """
 
+import datetime
+import logging
+
 from celery import Task, shared_task
+from django.conf import settings
 from django.db import transaction
+
+from . import storage
+
+logger = logging.getLogger(__name__)
 
 
 class TransactionAwareTask(Task):
@@ -34,3 +42,12 @@ class TransactionAwareTask(Task):
 def ping() -> str:
     """Answer "pong": proves that a worker consumes from the broker and stores results."""
     return "pong"
+
+
+@shared_task
+def sweep_private_files() -> dict:
+    """Nightly (CELERY_BEAT_SCHEDULE "sweep-private-files"): kept files whose row never committed."""
+    removed = storage.sweep_orphans(older_than=datetime.timedelta(hours=settings.PRIVATE_FILES_ORPHAN_HOURS))
+    if removed:
+        logger.info("removed %d private files no row names: %s", len(removed), ", ".join(removed[:20]))
+    return {"removed": len(removed)}

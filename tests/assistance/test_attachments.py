@@ -84,3 +84,29 @@ def test_the_download_is_scoped_and_sent_as_an_attachment(file_at, branch_office
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf" and "attachment" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_file_whose_transaction_rolled_back_is_swept_and_a_kept_one_stays(file_at, branch_officer):
+    """The storage is not transactional: a rollback after the save leaves a file no row names.
+    The nightly sweep (apps.core.storage.sweep_orphans) removes it, and only it."""
+    import datetime
+    import os
+
+    from django.db import transaction
+
+    from apps.core.storage import private_storage, sweep_orphans
+
+    file = file_at(FileStatus.DRAFT)
+    kept = _add(branch_officer, file, PDF)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = _add(branch_officer, file, PDF, name="回滚.pdf")
+        lost_name = lost.stored.name
+        raise RuntimeError("a later step failed")
+    assert private_storage.exists(lost_name) and not Attachment.objects.filter(pk=lost.pk).exists()
+
+    assert sweep_orphans(older_than=datetime.timedelta(hours=1)) == []  # too young: its transaction may be open
+    old = datetime.datetime.now().timestamp() - 7200
+    for name in (lost_name, kept.stored.name):
+        os.utime(private_storage.path(name), (old, old))
+    assert sweep_orphans(older_than=datetime.timedelta(hours=1)) == [lost_name]
+    assert not private_storage.exists(lost_name) and private_storage.exists(kept.stored.name)

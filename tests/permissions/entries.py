@@ -389,6 +389,7 @@ ENTRIES: dict[str, Entry] = {
     "assistance:file_detail": Entry(get=GET_PAGE, kwargs=hardship_file, object=True),
     "assistance:file_edit": writer_form("assistance.submit", kwargs=hardship_file, object=True),
     "assistance:file_submit": post_action(DRAFT_PAGE, "assistance.submit", hardship_file),
+    "assistance:file_discard": post_action(DRAFT_PAGE, "assistance.submit", hardship_file),
     "assistance:file_review": post_action(DRAFT_PAGE, "assistance.review", hardship_file, STAFF),
     "assistance:file_approve": post_action(DRAFT_PAGE, "assistance.approve", hardship_file, CITY_STEP),
     "assistance:file_reject": post_action(DRAFT_PAGE, "assistance.review", hardship_file, STAFF),
