@@ -39,6 +39,19 @@ def test_no_template_has_inline_script_style_or_event_handler():
     assert offenders == []
 
 
+def test_every_table_template_builds_on_the_shared_one():
+    """A table template of an app extends django_tables2/portal.html (the scroll region a phone
+    needs: a wide table squeezed to 390 px wraps a name one character per line)."""
+    offenders = []
+    for root in TEMPLATE_ROOTS:
+        for path in root.rglob("*.html"):
+            if path.name == "portal.html" and path.parent.name == "django_tables2":
+                continue
+            if re.search(r'{%\s*extends\s+"django_tables2/(?!portal\.html)', path.read_text(encoding="utf-8")):
+                offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert offenders == []
+
+
 def test_favicon_is_public_and_linked_from_the_layout(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"] == "/static/favicon.svg"
@@ -56,7 +69,7 @@ def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(client, db):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["members:list", "organizations:list", "employers:employer_list", "employers:site_list"],
+    ["members:list", "organizations:list", "employers:employer_list", "employers:site_list", "assistance:file_list"],
 )
 def test_lists_scroll_in_a_keyboard_region_and_fold_their_filters(client, tree, city_staff, url_name):
     client.force_login(city_staff)
