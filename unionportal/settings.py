@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-member-exports": {
         "task": "apps.members.tasks.purge_member_exports", "schedule": crontab(hour=3, minute=40),
     },
+    # The kept member figures against a count over the members (issue 15): logs drift, repairs it.
+    "recount-member-figures": {
+        "task": "apps.members.tasks.recount_member_figures", "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 LOGGING = {

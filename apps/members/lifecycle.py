@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from . import counts
 from .models import CURRENT_STATUSES, Member, Transfer
 
 
@@ -16,7 +17,8 @@ def move_members_on_merge_or_dissolve(*, source, target, actor, reason) -> dict:
     each member with a history row naming who and why; past memberships stay where they
     were, as the merged union's record. Dissolve (`target` None): refused while the union
     still holds current members or pending transfers — they must be transferred first,
-    never left in a union that no longer exists."""
+    never left in a union that no longer exists. The kept member figures move with the
+    members (apps.members.counts)."""
     current = Member.objects.filter(organization=source, status__in=CURRENT_STATUSES)
     pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
     if target is None:
@@ -30,8 +32,11 @@ def move_members_on_merge_or_dissolve(*, source, target, actor, reason) -> dict:
                 % {"count": count}
             )
         return {}
-    moved_ids = list(current.values_list("pk", flat=True))
+    # Locked while they move, so that the figures move with exactly these memberships.
+    moved_ids = list(current.select_for_update().order_by("pk").values_list("pk", flat=True))
+    before = counts.locked_keys(moved_ids)
     Member.objects.filter(pk__in=moved_ids).update(organization=target)
+    counts.record_change(removed=before, added=[k.moved_to(target.pk) for k in before])
     Member.history.bulk_history_create(
         list(Member.objects.filter(pk__in=moved_ids)),
         update=True,

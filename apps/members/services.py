@@ -15,6 +15,7 @@ from apps.employers.models import Employer
 from apps.organizations.models import Organization
 from apps.organizations.scope import is_in_scope
 
+from . import counts
 from .cleaning import INPUT_FIELDS, clean_member_input
 from .models import Member, MemberExport, MemberStatus, Transfer
 from .tasks import build_member_export_task
@@ -87,6 +88,7 @@ def create_member(*, actor, organization: Organization, data: dict) -> Member:
     member.employer = match_employer(employer_name=member.employer_name, organization=organization)
     member.status_changed_on = timezone.localdate()
     _save_with_history(member, by=actor, reason=_("created"))
+    counts.record_change(added=[counts.key_of(member)])
     return member
 
 
@@ -96,6 +98,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     status: change_status). Same rules as create_member; sex and birth date re-derive."""
     _require(actor, "members.edit")
     _require_scope(actor, member.organization)
+    before = counts.locked_keys([member.pk])
     cleaned = clean_member_input({k: v for k, v in data.items() if k in EDITABLE_FIELDS + ("sex",)})
     joined_on, born = cleaned.get("joined_on"), cleaned.get("birth_date", member.birth_date)
     if joined_on and born and joined_on < born:
@@ -112,6 +115,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     if "employer_name" in cleaned:
         member.employer = match_employer(employer_name=member.employer_name, organization=member.organization)
     _save_with_history(member, by=actor, reason=_("edited"))
+    counts.record_change(removed=before, added=[counts.key_of(member)])
     return member
 
 
@@ -136,10 +140,12 @@ def change_status(*, member: Member, status: str, on: datetime.date, reason: str
     if errors:
         raise ValidationError(errors)
     member = Member.objects.select_for_update().get(pk=member.pk)
+    before = counts.key_of(member)
     member.status = status
     member.status_changed_on = on
     member.status_reason = reason.strip()[:200]
     _save_with_history(member, by=by, reason=member.status_reason)
+    counts.record_change(removed=[before], added=[counts.key_of(member)])
     return member
 
 
@@ -224,6 +230,7 @@ def confirm_transfer(*, transfer: Transfer, by, note: str = "") -> Member:
     )
     new.employer = match_employer(employer_name=new.employer_name, organization=to_org)
     _save_with_history(new, by=by, reason=new.status_reason)
+    counts.record_change(removed=[counts.key_of(old, status=kept_status)], added=[counts.key_of(new)])
     transfer.status = Transfer.Status.CONFIRMED
     transfer.decided_by = by
     transfer.decided_at = timezone.now()

@@ -76,9 +76,10 @@ def member_find(request):
 @login_required
 @require_GET
 def member_count(request):
-    """The explicit "count" button of the list (htmx): one COUNT for the current filters."""
+    """The explicit "count" button of the list (htmx): the kept figures where they answer the
+    filters, else one COUNT."""
     member_filter = MemberFilter(request.GET, actor=request.user)
-    return HttpResponse(_("%(count)s members") % {"count": f"{member_filter.qs.count():,}"})
+    return HttpResponse(_("%(count)s members") % {"count": f"{member_filter.count():,}"})
 
 
 @login_required
@@ -280,16 +281,21 @@ def access_log(request):
 @login_required
 @require_GET
 def organization_member_counts(request, org_pk: int):
-    """The member counts box of an organization page (htmx partial, issue 4 item 8)."""
+    """The member counts box of an organization page (htmx partial, issue 4 item 8): the kept
+    figures (issue 15), two queries whatever the size of the subtree."""
     organization = get_visible_or_404(Organization.objects.all(), request.user, via="", pk=org_pk)
     children = list(visible_organizations(request.user).filter(parent=organization).order_by("name")[:100])
-    counts = selectors.members_count_by_organization(actor=request.user, orgs=[organization, *children])
+    year = timezone.localdate().year
+    counts = selectors.members_count_by_organization(
+        actor=request.user, orgs=[organization, *children], joined_year=year
+    )
     return render(
         request,
         "members/_org_member_counts_body.html",
         {
             "organization": organization,
-            "total": counts.get(organization.pk, {"members": 0, "new_employment": 0}),
+            "year": str(year),  # not localized as a number ("2,026")
+            "total": counts[organization.pk],
             "children": [(child, counts.get(child.pk)) for child in children],
         },
     )
