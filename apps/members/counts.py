@@ -220,8 +220,11 @@ def _repair(cursor) -> None:
     )
     cursor.execute(
         f"INSERT INTO {TABLE} AS c (organization_id, joined_year, {columns}) "
+        # Year-major: one year's rows (ALL_YEARS above all, read by every count box) lie
+        # together, and updates keep them there (fillfactor, migration 0012). The table is
+        # locked against writers, so no lock order to keep.
         f"SELECT organization_id, joined_year, {columns} FROM expected_member_counts "
-        f"ORDER BY organization_id, joined_year "
+        f"ORDER BY joined_year, organization_id "
         f"ON CONFLICT (organization_id, joined_year) DO UPDATE SET "
         + ", ".join(f"{f} = EXCLUDED.{f}" for f in FIGURES)
         + " WHERE " + " OR ".join(f"c.{f} IS DISTINCT FROM EXCLUDED.{f}" for f in FIGURES)

@@ -272,10 +272,12 @@ def members_count_by_organization(*, actor, orgs, joined_year: int | None = None
     `joined_year`, also "joined": those of them who joined in that year.
 
     One query over the kept figures (apps.members.counts) of the topmost organizations'
-    subtrees — at most one row per organization, ~11,000 for the city — each row summed
-    into every requested organization above it. Codes are unique, so "the node at depth d
-    on this row's path" (split_part) names the requested ancestor without a path test per
-    pair; a COUNT(*) FILTER per organization would test every row against every path."""
+    subtrees — at most one row per organization (two with the year), ~11,000 for the city,
+    whatever the number of members — grouped by the codes on their paths at the depths asked
+    for (an organization and its children: ~20 groups for the city), then summed into each
+    organization in Python. Codes are unique, so the code at depth d on a row's path names
+    its ancestor there; a COUNT(*) FILTER per organization would test every row against
+    every path."""
     orgs = [o for o in orgs if is_in_scope(actor, o)]
     if not orgs:
         return {}
@@ -288,21 +290,29 @@ def members_count_by_organization(*, actor, orgs, joined_year: int | None = None
         "organization__path", "joined_year", "active", "retained", "new_employment")
     sql, params = rows.query.sql_with_params()
     depths = sorted({o.depth for o in orgs})
-    levels = ", ".join("(split_part(k.path, '/', %s))" for _ in depths)  # '/C/CA/' → 'C' at 2, 'CA' at 3
+    levels = ", ".join("split_part(k.path, '/', %s)" for _ in depths)  # '/C/CA/' → 'C' at 2, 'CA' at 3
     every = f"k.joined_year = {ALL_YEARS}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT a.code, coalesce(sum(k.active + k.retained) FILTER (WHERE {every}), 0), "
+            f"SELECT {levels}, coalesce(sum(k.active + k.retained) FILTER (WHERE {every}), 0), "
             f"coalesce(sum(k.new_employment) FILTER (WHERE {every}), 0), "
             f"coalesce(sum(k.active + k.retained) FILTER (WHERE NOT {every}), 0) "
             f"FROM ({sql}) AS k(path, joined_year, active, retained, new_employment) "
-            f"CROSS JOIN LATERAL (VALUES {levels}) AS a(code) "
-            f"WHERE a.code = ANY(%s) GROUP BY a.code",
-            [*params, *(d + 2 for d in depths), [o.code for o in orgs]],
+            f"GROUP BY {', '.join(str(i + 1) for i in range(len(depths)))}",
+            [*(d + 2 for d in depths), *params],
         )
-        found = {code: figures for code, *figures in cursor.fetchall()}
+        groups = cursor.fetchall()
     names = ("members", "new_employment") if joined_year is None else ("members", "new_employment", "joined")
-    return {o.pk: dict(zip(names, found.get(o.code, (0, 0, 0)), strict=False)) for o in orgs}
+    result = {}
+    for org in orgs:
+        level = depths.index(org.depth)
+        totals = [0, 0, 0]
+        for group in groups:
+            if group[level] == org.code:
+                figures = group[len(depths):]
+                totals = [t + f for t, f in zip(totals, figures, strict=True)]
+        result[org.pk] = dict(zip(names, totals, strict=False))
+    return result
 
 
 def member_figures(*, actor, organization: Organization | None = None, year: int | None = None) -> dict[str, int]:
