@@ -379,7 +379,7 @@ def copy_initial_history(cursor, *, after_id: int, when) -> int:
 
 def seed(ctx) -> None:
 
-    target = TARGETS[ctx.scale]
+    target = TARGETS[ctx.scale] * ctx.multiple
     existing = Member.objects.count()
     if existing >= target:
         ctx.say(f"  members: {existing} present, nothing to add")
