@@ -60,8 +60,8 @@ def _http_rows(http: dict | None) -> dict:
 
 def page_table(pages, http=None) -> list[str]:
     over_http = _http_rows(http)
-    lines = [f"{'page':56} {'user':7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'http p50':>8} {'http p95':>8}"
-             f"  target"]
+    lines = [(f"{'page':56} {'user':7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'http p50':>8} {'http p95':>8}"
+              "  target")]
     for r in pages:
         if r["status"] != "ok":
             lines.append(f"{r['label']:56} {r['actor']:7} {r['status']:>17}")

@@ -29,7 +29,17 @@ from apps.employers.models import Employer
 from apps.members.models import Member
 from apps.organizations.models import Organization
 from bench import actors as actor_lib
-from bench import compare, export_timing, generated_reports, http, imports, mixed_import, pages, report, rosters
+from bench import (
+    compare,
+    export_timing,
+    generated_reports,
+    http,
+    imports,
+    mixed_import,
+    pages,
+    report,
+    rosters,
+)
 
 FULL = {"repeats": 30, "warmup": 3, "xlsx_rows": 10_000, "csv_rows": 100_000, "mixed_rows": 100_000,
         "export_runs": 3, "http_repeats": 20}
