@@ -24,7 +24,7 @@ from apps.imports.validation import run_validation
 from apps.members import counts, selectors, services
 from apps.members.models import Member, OrganizationMemberCount, Transfer
 from apps.members.tasks import recount_member_figures
-from apps.organizations.services import merge_organization
+from apps.organizations.services import dissolve_organization, merge_organization
 from tests.members.factories import MemberFactory
 from tests.members.roster_files import person_id, person_name, roster_row, upload, xlsx_bytes
 
@@ -125,6 +125,16 @@ def test_merge_moves_the_figures_with_the_members(tree, city_staff):
     merge_organization(actor=city_staff, source=tree.union_a1b, target=tree.union_a1a, reason="合并")
     assert_exact()
     assert OrganizationMemberCount.objects.get(organization=tree.union_a1a, joined_year=0).migrant == 3
+
+
+def test_dissolving_a_union_with_only_past_members_changes_no_figure(tree, city_staff):
+    """A dissolution is refused while current members remain (lifecycle); past ones stay."""
+    MemberFactory(organization=tree.union_a1b, status=Member.Status.WITHDRAWN)
+    MemberFactory(organization=tree.union_a1a)
+    before = kept_counts()
+    dissolve_organization(actor=city_staff, organization=tree.union_a1b, reason="撤销")
+    assert kept_counts() == before
+    assert_exact()
 
 
 def _validate(org, user, rows, name="roster.xlsx"):
