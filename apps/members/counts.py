@@ -240,8 +240,11 @@ def fill() -> int:
 
 
 def recount_and_log() -> RecountResult:
-    """The nightly check (beat): repair and log what was found — expected: nothing."""
-    result = recount(repair=True)
+    """The nightly check (beat): compare without locking anybody out; only when something
+    differs, repair (locking writers out for the recount) and log it — expected: nothing."""
+    result = recount(repair=False)
+    if result.drift:
+        result = recount(repair=True)
     if result.drift:
         logger.error("member counts: %d of %d rows had drifted and were repaired: %s", len(result.drift),
                      result.rows, ", ".join(f"{d.organization_id}/{d.joined_year}" for d in result.drift[:20]))
