@@ -18,13 +18,13 @@ from unionportal.urls import urlpatterns as portal_urlpatterns
 
 
 class MemberSearchAdmin(ModelAdmin):
-    search_fields = ["name", "id_number"]
+    search_fields = ("name", "id_number")
 
 
 class TunedMemberAdmin(ModelAdmin):
-    search_fields = ["name", "=id_number"]
-    list_display = ["name", "organization", "status", "worker_category", "joined_on"]
-    list_select_related = ["organization"]
+    search_fields = ("name", "=id_number")
+    list_display = ("name", "organization", "status", "worker_category", "joined_on")
+    list_select_related = ("organization",)
     show_full_result_count = False
     list_per_page = 25
 
