@@ -17,7 +17,7 @@ import requests
 from django.conf import settings
 
 from .loadtest import drop_users, log_in, make_users, wait_until_up
-from .pages import ACTORS, PAGES, part_target_ms, partials_loaded_by, resolve
+from .pages import ACTORS, PAGES, part_name, part_target_ms, partials_loaded_by, resolve
 from .stats import time_parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def _measure(session: requests.Session, base: str, page, sample, actor: str, *, 
     row.update(status="ok", timing=total.as_dict())
     if partials:
         row["parts"] = [{"label": "page", "timing": each[0].as_dict(), "target_ms": None}] + [
-            {"label": p.replace(base, "").split("?")[0], "timing": t.as_dict(), "target_ms": part_target_ms(p)}
+            {"label": part_name(p.replace(base, "")), "timing": t.as_dict(), "target_ms": part_target_ms(p)}
             for p, t in zip(partials, each[1:], strict=True)]
     p95 = row["timing"]["p95_ms"]
     row["met"] = None if page.http_target_ms is None else p95 < page.http_target_ms and all(

@@ -107,13 +107,17 @@ def partials_loaded_by(content: bytes) -> list[str]:
     return [html.unescape(url) for url in _LOADED_ON_OPEN.findall(content.decode("utf-8", "replace"))]
 
 
+def part_name(path: str) -> str:
+    """A partial's URL name (the same in every database, unlike its arguments)."""
+    try:
+        return django_resolve(urlsplit(path).path).view_name
+    except Resolver404:
+        return urlsplit(path).path
+
+
 def part_target_ms(path: str) -> float | None:
     """The p95 target of a partial the page loads: count boxes have one."""
-    try:
-        match = django_resolve(urlsplit(path).path)
-    except Resolver404:
-        return None
-    return COUNT_TARGET_MS if match.view_name in COUNT_BOXES else None
+    return COUNT_TARGET_MS if part_name(path) in COUNT_BOXES else None
 
 
 def resolve(page: Page, sample: Sample, actor: str = "county") -> str | None:
@@ -187,7 +191,7 @@ def measure_page(page: Page, actor: Actor, client: Client, sample: Sample, *, re
             result.timing = total.as_dict()
             if partials:
                 result.parts = [{"label": "page", "url": url, "timing": each[0].as_dict(), "target_ms": None}] + [
-                    {"label": partial.split("?")[0], "url": partial, "timing": timing.as_dict(),
+                    {"label": part_name(partial), "url": partial, "timing": timing.as_dict(),
                      "target_ms": part_target_ms(partial)}
                     for partial, timing in zip(partials, each[1:], strict=True)]
             result.status = "ok"

@@ -84,8 +84,8 @@ def test_quick_benchmark_reports_every_page_and_leaves_no_trace(members, tmp_pat
     assert results["admin"]["name"]["runs"] == 3 and results["admin"]["tuned_id_number"]["runs"] == 3
     # A page is timed with the htmx partials it loads on open, as one figure and per part.
     parts = {r["page"]: [p["label"] for p in r["parts"]] for r in results["pages"] if r["actor"] == "county"}
-    assert "/members/county-counts/" in parts["establishment_rate"] and parts["establishment_rate"][0] == "page"
-    assert any(label.startswith("/members/organization-counts/") for label in parts["organization_detail"])
+    assert parts["establishment_rate"] == ["page", "members:county_counts"]
+    assert "members:org_counts" in parts["organization_detail"]
     assert results["export"]["status"] == "ok" and results["export"]["runs"] == 1
     mixed = results["mixed_import"]
     assert mixed["status"] == "ok" and mixed["figures_exact"], mixed
