@@ -14,6 +14,7 @@ import os
 import tempfile
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.files import File
 from django.db import connection
 from django.http import FileResponse, QueryDict
@@ -98,8 +99,11 @@ def write_members_xlsx(queryset, path: str, *, unmasked: bool, progress=None) ->
             if column not in _TEXT_COLUMNS:
                 sheet.sheet.set_column(column, column, width)
         sheet.write_row(ROSTER_HEADERS + EXTRA_HEADERS, book.header_format)
-        sql, params = rendered_rows_sql(queryset, unmasked=unmasked, text_xf=book.text_format._get_xf_index(),
-                                        date_xf=book.date_format._get_xf_index())
+        try:
+            sql, params = rendered_rows_sql(queryset, unmasked=unmasked, text_xf=book.text_format._get_xf_index(),
+                                            date_xf=book.date_format._get_xf_index())
+        except EmptyResultSet:  # a filter that matches nobody (.none()): the header alone
+            return 0
         with connection.chunked_cursor() as cursor:  # server-side: CHUNK_SIZE rows in memory at a time
             cursor.execute(sql, params)
             return sheet.write_rendered_rows(_fetched(cursor), columns=len(_WIDTHS), progress=progress)

@@ -111,5 +111,5 @@ def test_both_purges_are_scheduled_nightly_as_registered_tasks(settings):
 
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert scheduled == {"apps.imports.tasks.purge_import_details", "apps.members.tasks.purge_member_exports"}
-    assert scheduled <= set(app.tasks)
+    assert {"apps.imports.tasks.purge_import_details", "apps.members.tasks.purge_member_exports"} <= scheduled
+    assert scheduled <= set(app.tasks)  # every nightly entry (the member recount too) names a real task

@@ -230,3 +230,10 @@ def _recording(write, seen):
         return write(queryset, path, unmasked=unmasked, progress=progress)
 
     return recorded
+
+
+def test_export_of_a_filter_matching_nobody_is_the_header_alone(tree, branch_officer, login):
+    """An organization code outside the scope filters to nothing (no query at all)."""
+    MemberFactory(organization=tree.union_a1a)
+    header, rows = _sheet(login(branch_officer).get(reverse("members:export"), {"org": "CB1"}))
+    assert header[: len(ROSTER_HEADERS)] == ROSTER_HEADERS and rows == []
