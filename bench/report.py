@@ -164,9 +164,9 @@ def targets(results: dict) -> list[dict]:
     add("county export, request to file ready (s)", export.get("worst_s"), 10, "s")
     by_kind = {c["kind"]: c for c in results.get("comparisons", [])}
     mixed = by_kind.get("copy_mixed")
+    times = round(mixed["ours"] / mixed["theirs"], 2) if mixed and mixed.get("ours") and mixed.get("theirs") else None
     out.append({"target": "100,000-row import, realistic mix, ≤ 3× the COPY floor (ours ÷ COPY)",
-                "figure": round(1 / mixed["ratio"], 2) if mixed and mixed.get("ratio") else None, "limit": 3,
-                "unit": "×", "met": None if not mixed or not mixed.get("ratio") else 1 / mixed["ratio"] <= 3})
+                "figure": times, "limit": 3, "unit": "×", "met": None if times is None else times <= 3})
     tuned = [c["ratio"] for c in results.get("comparisons", []) if c["label"].startswith("Django admin (well")]
     out.append({"target": "well-configured admin ≥ 5× slower than our list and search (smallest ratio)",
                 "figure": min(tuned) if tuned and all(tuned) else None, "limit": 5, "unit": "×",
