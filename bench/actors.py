@@ -14,6 +14,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import Length
 
 from apps.accounts.roles import Role
+from apps.assistance.models import HardshipFile
 from apps.members.models import Member, OrganizationMemberCount
 from apps.organizations.models import Organization
 
@@ -31,6 +32,10 @@ class Sample:
     # Parts of names from inside them (not their first character): two and three characters.
     fragment2: str = ""
     fragment3: str = ""
+    # A hardship file of the union (the one with the longest timeline), for the file page;
+    # None when the union has none (that page is then reported "not built").
+    hardship_file_id: int | None = None
+    hardship_id_suffix: str = ""
 
     def organization_for(self, actor: str) -> Organization:
         """The organization whose page each user opens: their own."""
@@ -70,11 +75,16 @@ def pick_sample() -> Sample | None:
     names = members.annotate(length=Length("name"))
     three = names.filter(length__gte=3).values_list("name", flat=True).first() or member.name
     four = names.filter(length__gte=4).values_list("name", flat=True).first()
+    file = (
+        HardshipFile.objects.filter(organization=union).annotate(events_count=Count("events"))
+        .order_by("-events_count", "id").values_list("pk", "head_id_number").first()
+    )
     return Sample(county=county, union=union, member_id=member.pk, id_number=member.id_number,
                   name=member.name, union_members=biggest_union["n"],
                   city=Organization.objects.filter(parent__isnull=True).order_by("id").first(),
                   county_members=biggest_county["n"], fragment2=three[1:3],
-                  fragment3=four[1:4] if four else three[-3:])
+                  fragment3=four[1:4] if four else three[-3:],
+                  hardship_file_id=file[0] if file else None, hardship_id_suffix=file[1][-4:] if file else "")
 
 
 def make_actors(sample: Sample, *, prefix: str = "benchmark") -> list[Actor]:

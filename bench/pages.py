@@ -42,6 +42,8 @@ class Page:
     ok_status: tuple[int, ...] = (200,)
 
 
+HARDSHIP_LIST = ("assistance:file_list",)
+HARDSHIP_TARGET_MS = 100
 MEMBER_TARGET_MS = 150  # issue 4: list, filtered list, ID and name search, p95 at 860k, in process
 MEMBER_HTTP_TARGET_MS = 100  # issue 15: every member page over HTTP, on a quiet machine
 COUNT_TARGET_MS = 50  # issue 15: count boxes and the count button
@@ -92,8 +94,20 @@ PAGES = [
          ("organizations:tree", "organizations:organization_tree", "organizations:organization_list")),
     Page("establishment_rate", "establishment-rate page + members box", ("employers:rate",),
          targets_ms=WITH_PARTIALS_TARGET_MS, http_target_ms=WITH_PARTIALS_TARGET_MS),
-    Page("hardship_list", "hardship case list",
-         ("assistance:case_list", "assistance:hardship_list", "assistance:file_list")),
+    # Issue 16: the file list, the four working queues and a file's timeline, p95 < 100 ms; the
+    # assistance totals per county < 100 ms.
+    Page("hardship_list", "hardship file list, first page", HARDSHIP_LIST, targets_ms=HARDSHIP_TARGET_MS),
+    *[Page(f"hardship_queue_{queue}", f"hardship queue: {queue.replace('_', ' ')}", HARDSHIP_LIST,
+           params=lambda s, a, queue=queue: {"queue": queue}, targets_ms=HARDSHIP_TARGET_MS)
+      for queue in ("my_step", "reverification_due", "never_assisted", "stale")],
+    Page("hardship_queue_counts", "hardship queue counts (htmx, after the list)", ("assistance:queue_counts",),
+         targets_ms=HARDSHIP_TARGET_MS),
+    Page("hardship_search", "hardship file search, last 4 of the ID", HARDSHIP_LIST,
+         params=lambda s, a: {"q": s.hardship_id_suffix}, targets_ms=HARDSHIP_TARGET_MS),
+    Page("hardship_timeline", "hardship file with its timeline", ("assistance:file_detail",),
+         kwargs=lambda s, a: {"pk": s.hardship_file_id}, targets_ms=HARDSHIP_TARGET_MS),
+    Page("assistance_totals", "assistance totals per county", ("assistance:totals",),
+         params=lambda s, a: {"by": "county"}, targets_ms=HARDSHIP_TARGET_MS),
     Page("event_list", "event list", ("events:event_list", "events:list")),
     Page("dashboard", "dashboard", ("dashboard:index", "dashboard:home", "dashboard:dashboard"),
          targets_ms=300),

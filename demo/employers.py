@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from apps.core.history import history_insert_sql
+from apps.core.history import DEMO_DATA_REASON, history_insert_sql
 from apps.core.spreadsheets.bulk import copy_rows
 from apps.core.validators import credit_code_check_char
 from apps.employers.models import (
@@ -276,7 +276,7 @@ def _seed_employers(rng, counties, unions, total: int) -> int:
             history_insert_sql(
                 Employer, f"{Employer._meta.db_table} WHERE social_credit_code = ANY(%(codes)s)", history_type="+"
             ),
-            {"now": now, "reason": "seed_demo", "user": None, "codes": [e[1] for e in missing]},
+            {"now": now, "reason": DEMO_DATA_REASON, "user": None, "codes": [e[1] for e in missing]},
         )
     return len(missing)
 
@@ -314,7 +314,7 @@ def _seed_instructors(rng, counties, city, scale) -> int:
             pool = new_sector[county.pk]
             assignments.append(rng.sample(pool, min(len(pool), rng.randint(3, 8))))
     created = bulk_create_with_history(
-        instructors, WorkInstructor, batch_size=BATCH, default_change_reason="seed_demo"
+        instructors, WorkInstructor, batch_size=BATCH, default_change_reason=DEMO_DATA_REASON
     )
     Through = WorkInstructor.employers.through
     Through.objects.bulk_create(
@@ -362,7 +362,7 @@ def _seed_sites(rng, counties, unions) -> int:
                     demonstrates=rng.choice(SITE_THEMES),
                 )
             )
-    bulk_create_with_history(sites, DemonstrationSite, batch_size=BATCH, default_change_reason="seed_demo")
+    bulk_create_with_history(sites, DemonstrationSite, batch_size=BATCH, default_change_reason=DEMO_DATA_REASON)
     return len(sites)
 
 

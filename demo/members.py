@@ -26,7 +26,7 @@ from itertools import accumulate
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.core.history import history_insert_sql
+from apps.core.history import DEMO_DATA_REASON, history_insert_sql
 from apps.core.spreadsheets.bulk import copy_value
 from apps.core.validators import resident_id_check_char
 from apps.employers.models import Employer
@@ -372,7 +372,7 @@ def copy_initial_history(cursor, *, after_id: int, when) -> int:
 
     cursor.execute(
         history_insert_sql(Member, f"{Member._meta.db_table} WHERE id > %(after)s", history_type="+"),
-        {"now": when, "reason": "seed_demo", "user": None, "after": after_id},
+        {"now": when, "reason": DEMO_DATA_REASON, "user": None, "after": after_id},
     )
     return cursor.rowcount
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
+from apps.core.history import DEMO_DATA_REASON
 from apps.organizations.models import Organization
 from apps.organizations.services import create_organization
 
@@ -289,7 +290,7 @@ def _insert_level(nodes: list[Node]) -> int:
                 depth=parent_depth + 1,
             )
         )
-    bulk_create_with_history(rows, Organization, batch_size=BATCH, default_change_reason="seed_demo")
+    bulk_create_with_history(rows, Organization, batch_size=BATCH, default_change_reason=DEMO_DATA_REASON)
     return len(rows)
 
 

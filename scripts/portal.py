@@ -75,6 +75,9 @@ def run(services: Services) -> int:
     env.setdefault("DEBUG", "0")
     env.setdefault("HTTPS", "0")  # plain http://127.0.0.1: secure-only cookies would never be sent
     env.setdefault("PORT", "8000")
+    # One time zone in every log line: gunicorn's master and honcho's prefix use the process's
+    # local time, which Django alone sets only once its settings load (TIME_ZONE).
+    env["TZ"] = "Asia/Shanghai"
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     compile_messages(env)

@@ -109,3 +109,24 @@ def _english_messages(request, settings):
 @pytest.fixture
 def chinese_default():
     """Opt out of `_english_messages`: the interface language is the project's zh-hans default."""
+
+
+@pytest.fixture
+def tasks_in_process(django_capture_on_commit_callbacks):
+    """Celery tasks run in this process as they are sent, once the transaction that sent
+    them commits (what a worker would do, without a broker): `with tasks_in_process(): ...`."""
+    from contextlib import contextmanager
+
+    from unionportal.celery import app
+
+    @contextmanager
+    def run():
+        previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+        app.conf.task_always_eager = app.conf.task_eager_propagates = True
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield
+        finally:
+            app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+    return run

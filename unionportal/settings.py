@@ -7,7 +7,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from unionportal import logformat
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,8 +44,10 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.accounts",
     "apps.imports",
+    "apps.notifications",
     "apps.employers",
     "apps.members",
+    "apps.assistance",
     "apps.dashboard",
     # Dev tooling with management commands (seed_demo, benchmark); production code never imports them.
     "demo",
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.ChineseFirstLocaleMiddleware",
@@ -140,6 +146,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["unionportal.formats"]  # dates as 2023-01-15 and 2023-01-15 09:30 in every language
 
 # --- static files -------------------------------------------------------------
 STATIC_URL = "static/"
@@ -157,7 +164,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/portal.html"
 
 # --- security -----------------------------------------------------------------
 # HTTPS is on by default in production; the local run command serves plain HTTP.
@@ -173,6 +180,24 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from our own
+# static files — no inline <script>, no onclick=/hx-on, no style="" — so an injected tag or
+# attribute does nothing. data: images are Bootstrap's own icons inside its CSS (select arrows,
+# the navbar toggler, close buttons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Probes call /healthz/ over plain HTTP from inside the network; it carries no cookies or data.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
@@ -197,6 +222,17 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # deployments (or a test's worker) sharing one Redis from answering each other.
 CELERY_CONTROL_EXCHANGE = env("CELERY_CONTROL_EXCHANGE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_LOG_FORMAT = logformat.FORMAT
+CELERY_WORKER_LOG_DATEFMT = logformat.DATEFMT
+CELERY_WORKER_TASK_LOG_FORMAT = logformat.TASK_FORMAT
+CELERY_WORKER_TASK_LOG_DATEFMT = logformat.DATEFMT
+# A message taken by a worker that dies unacknowledged goes back to the queue after the
+# visibility timeout. It must exceed the longest task (and any retry's countdown), or a
+# task still running is handed to a second worker; the upload tasks stop at
+# IMPORT_TASK_TIME_LIMIT_SECONDS, and the upload sweeper re-sends their jobs long before
+# the timeout (a late redelivery then finds its try superseded and does nothing).
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=2 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
 # Used only by the run command's last-resort fallback when no Redis can be had.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
@@ -208,11 +244,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 CELERY_IMPORTS = ["apps.imports.tasks"]
+# Validation and commit run in the worker and stamp a heartbeat on the job as they go; the
+# sweeper (beat, every minute) sends a job whose heartbeat is older than the timeout again,
+# after IMPORT_RETRY_BACKOFF_SECONDS doubled per try, and fails it with a reason the clerk
+# reads after IMPORT_MAX_ATTEMPTS tries (apps/imports/attempts.py).
+IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env.int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", default=120)
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
+IMPORT_RETRY_BACKOFF_SECONDS = env.int("IMPORT_RETRY_BACKOFF_SECONDS", default=30)
+IMPORT_TASK_TIME_LIMIT_SECONDS = env.int("IMPORT_TASK_TIME_LIMIT_SECONDS", default=1800)
+# Hardship-file attachments (apps.assistance): outside MEDIA_ROOT, served only by a scoped view.
+ASSISTANCE_FILES_ROOT = env.path("ASSISTANCE_FILES_ROOT", default=BASE_DIR / "var" / "private")
+ASSISTANCE_ATTACHMENT_MAX_BYTES = env.int("ASSISTANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Personal data in uploads (checked rows, stored file) and background exports is kept no
 # longer than the work needs; django-celery-beat runs the purges nightly.
 IMPORT_DETAIL_KEEP_DAYS = env.int("IMPORT_DETAIL_KEEP_DAYS", default=30)
 EXPORT_FILE_KEEP_DAYS = env.int("EXPORT_FILE_KEEP_DAYS", default=7)
+# Membership transfers (apps.members): a request waiting longer than this is shown to the
+# clerks above both unions; a user may look people up by full ID number this often an hour.
+TRANSFER_OVERDUE_DAYS = env.int("TRANSFER_OVERDUE_DAYS", default=14)
+TRANSFER_LOOKUPS_PER_HOUR = env.int("TRANSFER_LOOKUPS_PER_HOUR", default=30)
 CELERY_BEAT_SCHEDULE = {
+    "sweep-import-jobs": {"task": "apps.imports.tasks.sweep_import_jobs", "schedule": 60.0},
     "purge-import-details": {
         "task": "apps.imports.tasks.purge_import_details", "schedule": crontab(hour=3, minute=30),
     },
@@ -223,13 +275,19 @@ CELERY_BEAT_SCHEDULE = {
     "recount-member-figures": {
         "task": "apps.members.tasks.recount_member_figures", "schedule": crontab(hour=3, minute=50),
     },
+    # Every registered reminder rule (apps.notifications.registry), each idempotent by its key.
+    "run-reminder-rules": {
+        "task": "apps.notifications.tasks.run_reminder_rules", "schedule": crontab(hour=7, minute=30),
+    },
 }
+# Links in notification e-mails: the portal's address as users reach it (no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+# One line format and time zone in every process (unionportal/logformat.py); Celery's worker
+# and beat write theirs in it too (CELERY_WORKER_LOG_FORMAT above).
+LOGGING = logformat.dict_config(env("LOG_LEVEL", default="INFO"))
+LOGGING["filters"] = {"refusal_without_traceback": {"()": "apps.core.logfilters.RefusalWithoutTraceback"}}
+LOGGING["loggers"] = {
+    "django.db.backends": {"level": "INFO"},
+    "django.request": {"filters": ["refusal_without_traceback"]},
 }

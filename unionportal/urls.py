@@ -9,6 +9,8 @@ urlpatterns = [
     path("organizations/ledger/", include("apps.employers.urls")),
     path("organizations/", include("apps.organizations.urls")),
     path("members/", include("apps.members.urls")),
+    path("assistance/", include("apps.assistance.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.dashboard.urls")),
 ]

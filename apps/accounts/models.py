@@ -65,6 +65,9 @@ class SensitiveAccess(models.Model):
     class Action(models.TextChoices):
         REVEAL = "reveal", _("showed in full")
         EXPORT_UNMASKED = "export_unmasked", _("exported unmasked")
+        # A search by a full ID number outside the user's scope (a transfer request):
+        # nothing is shown, but who probed whom is worth knowing.
+        ID_LOOKUP = "id_lookup", _("looked up by full ID number")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)

@@ -32,6 +32,15 @@ CAPABILITIES: dict[str, set[str]] = {
     "members.reveal": _WRITERS,  # see full ID/phone, audited
     "members.export": _WRITERS | {Role.LEADER},
     "audit.read": {Role.CITY_STAFF},
+    # Hardship assistance (issue 16): each workflow step belongs to one level.
+    "assistance.submit": {Role.BRANCH_OFFICER},  # file a household, edit the draft, submit, re-verify
+    "assistance.review": {Role.COUNTY_STAFF},  # review, renew or exit a file
+    "assistance.approve": {Role.CITY_STAFF},  # approve a reviewed file
+    "assistance.record": _WRITERS,  # assistance, visits, legal aid, follow-ups, deliveries
+    "assistance.approve_record": _STAFF,  # money above the city's threshold, by a level above
+    "assistance.campaign": _STAFF,  # four-seasons campaigns
+    "assistance.reveal": _WRITERS,  # full ID number, phone and bank account, audited
+    "assistance.export": _WRITERS | {Role.LEADER},
 }
 
 

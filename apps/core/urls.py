@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import health
+from . import health, views
 
 urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -27,6 +27,7 @@ class EmployersConfig(AppConfig):
             write_template=write_employer_template, template_filename="单位台账模板.xlsx",
             preview_columns=EMPLOYER_PREVIEW_COLUMNS,
             organization_kinds=(Organization.Kind.CITY_FEDERATION, Organization.Kind.COUNTY_FEDERATION),
+            nothing_to_commit=_("Nothing would change: every row is already in the ledger."),
         ))
         register_panel("organization", Panel(
             "employers:organization_panel", lambda org: ({"code": org.code}, {}), placeholder_id="org-ledger-panel-slot",

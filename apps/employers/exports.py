@@ -11,6 +11,7 @@ import tempfile
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.core.spreadsheets.writer import SafeWorkbook
 
@@ -43,17 +44,65 @@ def employer_columns():
     ]
 
 
+def _list_response(rows, columns, *, sheet_name: str, filename: str, text_columns=()) -> FileResponse:
+    """A list as on its page: a header row, then one row per item, written as read."""
+    handle = tempfile.TemporaryFile()
+    with SafeWorkbook(handle) as book:
+        sheet = book.add_sheet(str(sheet_name)[:31], text_columns=text_columns)
+        sheet.write_row([label for label, _getter in columns], book.header_format)
+        for item in rows:
+            sheet.write_row([getter(item) for _label, getter in columns])
+    return _response(handle, filename)
+
+
 def employers_response(employers) -> FileResponse:
     """The (already scoped and filtered) employers, read in chunks and written row by row,
     so memory stays flat whatever their number."""
-    columns = employer_columns()
-    handle = tempfile.TemporaryFile()
-    with SafeWorkbook(handle) as book:
-        sheet = book.add_sheet(_("Employer units")[:31], text_columns=[1])
-        sheet.write_row([label for label, _getter in columns], book.header_format)
-        for employer in employers.iterator(chunk_size=2000):
-            sheet.write_row([getter(employer) for _label, getter in columns])
-    return _response(handle, "employers")
+    return _list_response(
+        employers.iterator(chunk_size=2000), employer_columns(),
+        sheet_name=_("Employer units"), filename="employers", text_columns=[1],
+    )
+
+
+def instructor_columns():
+    return [
+        (pgettext("person", "name"), lambda i: i.name),
+        (_("county/district"), lambda i: i.county.name),
+        (_("sent by"), lambda i: i.sent_by.name),
+        (_("assigned organizations"), lambda i: i.employer_count),
+        (_("employer units"), lambda i: "、".join(e.name for e in i.employers.all())),
+        (_("from"), lambda i: i.started_on),
+        (_("until"), lambda i: i.ended_on),
+        (_("status"), lambda i: i.get_status_display()),
+    ]
+
+
+def instructors_response(instructors) -> FileResponse:
+    """The (scoped and filtered) work instructors as their list shows them, with the
+    employer units each guides; a city has about a hundred."""
+    return _list_response(
+        instructors.prefetch_related("employers"), instructor_columns(),
+        sheet_name=_("Work instructors"), filename="work-instructors",
+    )
+
+
+def site_columns():
+    return [
+        (_("union organization"), lambda s: s.organization.name),
+        (_("organization code"), lambda s: s.organization.code),
+        (_("county/district"), lambda s: s.organization.county.name if s.organization.county else ""),
+        (_("level"), lambda s: s.get_level_display()),
+        (_("year named"), lambda s: s.year_named),
+        (_("what it demonstrates"), lambda s: s.demonstrates),
+        (_("status"), lambda s: s.get_status_display()),
+    ]
+
+
+def sites_response(sites) -> FileResponse:
+    """The (scoped and filtered) demonstration sites as their list shows them."""
+    return _list_response(
+        sites, site_columns(), sheet_name=_("Demonstration sites"), filename="demonstration-sites", text_columns=[1]
+    )
 
 
 def rates_response(rows: list[RateRow], total: RateRow, *, group_label, filename: str) -> FileResponse:

@@ -3,9 +3,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
+from apps.organizations.picker import OrganizationPicker
 from apps.organizations.scope import visible_organizations
+from apps.organizations.selectors import find_organization
 
-from .models import Employer, Industry, NewSectorKind, Ownership, WorkInstructor
+from .models import (
+    COVERING_KINDS,
+    DemonstrationSite,
+    Employer,
+    Industry,
+    NewSectorKind,
+    Ownership,
+    WorkInstructor,
+)
 from .selectors import visible_counties
 
 HEADCOUNT_BRACKETS = {
@@ -49,7 +59,7 @@ class EmployerFilter(django_filters.FilterSet):
     )
     new_sector_kind = django_filters.ChoiceFilter(label=_("new sector kind"), choices=NewSectorKind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Employer.Status.choices)
-    union = django_filters.CharFilter(label=_("covering union code"), field_name="covering_union__code")
+    union = django_filters.CharFilter(label=_("covering union"), method="covered_by", widget=OrganizationPicker)
 
     class Meta:
         model = Employer
@@ -66,6 +76,11 @@ class EmployerFilter(django_filters.FilterSet):
             "union",
         ]
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["union"].field.widget.limit_to(request.user, kinds=COVERING_KINDS, active_only=False)
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -78,6 +93,12 @@ class EmployerFilter(django_filters.FilterSet):
     def coverage(self, queryset, name, value):
         return queryset.filter(covering_union__isnull=(value == "no"))
 
+    def covered_by(self, queryset, name, value):
+        """The covering union by its code, or by its exact name as the picker sends a typed
+        text; any union, as the employers themselves are scoped already."""
+        union = find_organization(Organization.objects.all(), value)
+        return queryset.filter(covering_union=union) if union is not None else queryset.none()
+
 
 class InstructorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
@@ -87,3 +108,11 @@ class InstructorFilter(django_filters.FilterSet):
     class Meta:
         model = WorkInstructor
         fields = ["q", "county", "status"]
+
+
+class DemonstrationSiteFilter(django_filters.FilterSet):
+    """The site list's filters; its export takes the same ones."""
+
+    class Meta:
+        model = DemonstrationSite
+        fields = ["level", "status"]

@@ -7,8 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.validators import normalize_phone
+from apps.core.widgets import DateInput
 from apps.organizations.models import Organization
-from apps.organizations.scope import visible_organizations
+from apps.organizations.picker import OrganizationChoiceField
+from apps.organizations.selectors import FEDERATION_KINDS
 
 from .models import COVERING_KINDS, DemonstrationSite, Employer, WorkInstructor
 from .selectors import county_choices_for, employers_visible_to
@@ -25,23 +27,20 @@ class _CrispyMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-def _orgs(user, *kinds):
-    return (
-        visible_organizations(user).filter(kind__in=kinds, status=Organization.Status.ACTIVE).order_by("path")
-    )
-
-
 class EmployerForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = Employer
         fields = list(EMPLOYER_FIELDS)
-        widgets = {"union_established_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"union_established_on": DateInput()}
+        # Picked by name or code from the scope: a city has hundreds of townships and
+        # thousands of grassroots unions (issue 14).
+        field_classes = {"township": OrganizationChoiceField, "covering_union": OrganizationChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = county_choices_for(user)
-        self.fields["township"].queryset = _orgs(user, K.TOWNSHIP_FEDERATION)
-        self.fields["covering_union"].queryset = _orgs(user, *COVERING_KINDS)
+        self.fields["township"].limit_to(user, kinds=(K.TOWNSHIP_FEDERATION,))
+        self.fields["covering_union"].limit_to(user, kinds=COVERING_KINDS)
         self._setup_helper()
 
 
@@ -60,20 +59,14 @@ class WorkInstructorForm(_CrispyMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
         }
+        field_classes = {"sent_by": OrganizationChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sent_by"].queryset = _orgs(
-            user,
-            K.CITY_FEDERATION,
-            K.COUNTY_FEDERATION,
-            K.TOWNSHIP_FEDERATION,
-            K.INDUSTRY_FEDERATION,
-            K.REGIONAL_FEDERATION,
-        )
+        self.fields["sent_by"].limit_to(user, kinds=FEDERATION_KINDS)
         self.fields["county"].queryset = county_choices_for(user)
         self.fields["employers"].queryset = (
             employers_visible_to(user).filter(is_new_sector=True).order_by("name")
@@ -90,7 +83,7 @@ class WorkInstructorForm(_CrispyMixin, forms.ModelForm):
 class InstructorVisitForm(_CrispyMixin, forms.Form):
     submit_label = _("Record visit")
 
-    visited_on = forms.DateField(label=_("visited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("visited on"), widget=DateInput())
     employer = forms.ModelChoiceField(
         label=_("employer unit"), queryset=Employer.objects.none(), required=False
     )
@@ -106,8 +99,9 @@ class DemonstrationSiteForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = DemonstrationSite
         fields = ["organization", "level", "year_named", "demonstrates", "status"]
+        field_classes = {"organization": OrganizationChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _orgs(user, *K.values)
+        self.fields["organization"].limit_to(user)
         self._setup_helper()

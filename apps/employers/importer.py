@@ -313,6 +313,7 @@ class EmployerImporter(BaseImporter):
                 employers, Employer, batch_size=BATCH, default_user=actor, default_change_reason=reason
             )
             created += len(employers)
+            self.report_written(created)
         for batch in self._staged(Outcome.UPDATED):
             targets = (
                 Employer.objects.select_for_update()
@@ -336,4 +337,5 @@ class EmployerImporter(BaseImporter):
                 default_change_reason=reason,
             )
             updated += len(targets)
+            self.report_written(created + updated)
         return {"created": created, "updated": updated}

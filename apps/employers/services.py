@@ -127,7 +127,8 @@ def record_instructor_visit(
 def save_demonstration_site(*, actor, site: DemonstrationSite) -> DemonstrationSite:
     """Create or change a demonstration site; its organization must be in the actor's scope.
     A county-level user cannot name a city-level site."""
-    require_capability(actor, "employers.edit")
+    # The right its pages ask for (a site is a mark on the organization, not an employer).
+    require_capability(actor, "organizations.edit")
     _require_visible(demonstration_sites_visible_to(actor), site)
     _require_in_scope(actor, organization=site.organization)
     if site.level == DemonstrationSite.Level.CITY and not actor.is_superuser:

@@ -2,27 +2,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.spreadsheets.reader import limit, size_limit_message
-
-# Above this many organizations in scope (county and city staff) the organization is
-# typed by code instead of picked from a list of thousands.
-MAX_CHOICES = 300
+from apps.organizations.picker import OrganizationChoiceField
 
 
 class ImportUploadForm(forms.Form):
-    """Which organization the file goes into, and the file; shared by every upload kind."""
+    """Which organization the file goes into, and the file; shared by every upload kind.
 
-    organization = forms.ModelChoiceField(queryset=None, to_field_name="code", label=_("union organization"))
+    The organization is picked by name or code from the user's scope (county and city
+    staff have hundreds or thousands), of the kinds the upload kind allows."""
+
+    organization = OrganizationChoiceField(label=_("union organization"))
     file = forms.FileField(
         label=_("file"), help_text=_("An .xlsx or .csv file (UTF-8 or GBK) laid out like the template.")
     )
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, actor, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        field.queryset = organizations
-        if organizations.count() > MAX_CHOICES:
-            field.widget = forms.TextInput(attrs={"placeholder": _("organization code")})
-            field.label = _("%(label)s (code)") % {"label": field.label}
+        # Any status, as before the picker: which organizations take an upload is the kind's rule.
+        self.fields["organization"].limit_to(actor, kinds=kinds, active_only=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -6,6 +6,7 @@ detection, looks a chunk of clean rows up in the database in one query and class
 them from what it found, and commits a validated job's staged rows. The pipeline (services.py) does the rest.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,9 @@ class BaseImporter:
     def __init__(self, *, job: ImportJob):
         self.job = job
         self.organization = job.organization
+        # Set by the pipeline while committing: told the rows written so far (progress bar
+        # and heartbeat, written on another connection: the commit is one transaction).
+        self.progress: Callable[[int], None] | None = None
 
     # --- validation -----------------------------------------------------------------
 
@@ -103,8 +107,14 @@ class BaseImporter:
     # --- commit -----------------------------------------------------------------------
 
     def commit(self, *, actor) -> dict[str, int]:
-        """Write the job's staged rows; runs inside the caller's transaction. Returns counts."""
+        """Write the job's staged rows; runs inside the caller's transaction. Returns counts.
+        A long commit calls report_written() between its batches."""
         raise NotImplementedError
+
+    def report_written(self, rows: int) -> None:
+        """`rows` of the job's rows to write are written so far (the commit is alive)."""
+        if self.progress is not None:
+            self.progress(rows)
 
     def describe(self, data: dict) -> dict:
         """What the preview shows of a staged row (mask what must be masked)."""

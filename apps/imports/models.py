@@ -36,6 +36,7 @@ class ImportJob(models.Model):
         VALIDATING = "validating", _("validating")
         VALIDATED = "validated", _("ready to commit")
         REFUSED = "refused", _("refused")
+        COMMITTING = "committing", _("committing")
         COMMITTED = "committed", _("committed")
         FAILED = "failed", _("failed")
 
@@ -67,12 +68,35 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("committed by"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )
+    # The background steps (validation, commit) survive a lost worker (attempts.py): the
+    # step in progress stamps `heartbeat_at` with every chunk (when queued: the time it is
+    # due), and the sweeper sends a job whose heartbeat went quiet again, up to
+    # IMPORT_MAX_ATTEMPTS tries, then fails it with a reason. `attempts` counts the tries
+    # of the current step; `started_attempt` is the try that last began running, so a
+    # redelivered message counts as a try of its own and a stale one is dropped.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    started_attempt = models.PositiveSmallIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)  # commit progress
+    # Who pressed "commit": the commit runs in a worker with that user's right and scope.
+    commit_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("commit requested by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("upload")
         verbose_name_plural = _("uploads")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "kind", "-created_at"], name="core_import_org_kind_idx")]
+        indexes = [
+            models.Index(fields=["organization", "kind", "-created_at"], name="core_import_org_kind_idx"),
+            # The sweeper's question every minute: which running jobs went quiet? Only the
+            # few running jobs are in it, not the years of finished ones.
+            models.Index(
+                fields=["heartbeat_at"], name="imports_job_running_beat_idx",
+                condition=models.Q(status__in=["uploaded", "validating", "committing"]),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind_label} {self.original_name}"
@@ -82,8 +106,47 @@ class ImportJob(models.Model):
         return str(upload_kind(self.kind).label)
 
     @property
+    def would_change(self) -> bool:
+        """Whether committing would write anything: a new or an updated row, or a conflict
+        (which becomes a transfer request). Every row unchanged: there is nothing to commit."""
+        counts = self.summary.get("counts", {})
+        changing = (ImportRow.Outcome.NEW, ImportRow.Outcome.UPDATED, ImportRow.Outcome.CONFLICT)
+        return any(counts.get(outcome) for outcome in changing)
+
+    @property
+    def status_label(self) -> str:
+        """The status as lists show it: a validated job with nothing to write is not "ready
+        to commit" (it offers no commit), it is "nothing to change"."""
+        if self.status == self.Status.VALIDATED and not self.would_change:
+            return str(_("nothing to change"))
+        return self.get_status_display()
+
+    @property
+    def nothing_to_commit(self) -> str:
+        return str(upload_kind(self.kind).nothing_to_commit)
+
+    @property
     def is_finished_validating(self) -> bool:
         return self.status not in (self.Status.UPLOADED, self.Status.VALIDATING)
+
+    @property
+    def is_running(self) -> bool:
+        """A background step is queued or under way (the page polls its progress)."""
+        return self.status in RUNNING
+
+    @property
+    def rows_to_write(self) -> int:
+        """Rows the commit writes: new, updated and transfer conflicts (unchanged ones are skipped)."""
+        counts = self.summary.get("counts", {})
+        return sum(counts.get(outcome, 0) for outcome in ("new", "updated", "conflict"))
+
+    @property
+    def max_attempts(self) -> int:
+        return settings.IMPORT_MAX_ATTEMPTS
+
+
+# Statuses in which a background step is queued or running (the sweeper watches these).
+RUNNING = (ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATING, ImportJob.Status.COMMITTING)
 
 
 class ImportRow(models.Model):

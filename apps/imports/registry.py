@@ -26,6 +26,8 @@ class UploadKind:
     preview_columns: tuple[tuple[str, str], ...] = ()  # (field, label) shown for each row
     # Organization kinds an upload may go into (empty: any in the user's scope).
     organization_kinds: tuple[str, ...] = ()
+    # What the job page says, instead of offering a commit, when every row is unchanged.
+    nothing_to_commit: str = _("Nothing would change: every row is already recorded.")
 
 
 _KINDS: dict[str, UploadKind] = {}

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.imports.models import ImportJob, ImportRow
+from apps.imports.models import RUNNING, ImportJob, ImportRow
 
 Status = ImportJob.Status
 
@@ -30,11 +30,11 @@ def is_purged(job: ImportJob) -> bool:
 
 def purge_import_details(*, now: datetime.datetime | None = None) -> int:
     """Delete the rows and files of uploads older than the retention period; returns how
-    many uploads were purged. Jobs still being validated are left to finish."""
+    many uploads were purged. Jobs still being validated or committed are left to finish."""
     now = now or timezone.now()
     old = (
         ImportJob.objects.filter(created_at__lt=now - datetime.timedelta(days=keep_days()))
-        .exclude(status__in=[Status.UPLOADED, Status.VALIDATING])
+        .exclude(status__in=RUNNING)
         .exclude(summary__has_key="purged_at")
     )
     purged = 0

@@ -12,7 +12,7 @@ import logging
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from apps.core.spreadsheets.bulk import copy_from, copy_text
 from apps.core.spreadsheets.columns import map_headers
 from apps.core.spreadsheets.reader import SpreadsheetError, read_spreadsheet
 
+from . import attempts
 from .importer import StagedRow, get_importer
 from .models import ImportJob, ImportRow
 from .staging import DatabaseWorker
@@ -29,37 +30,43 @@ Outcome = ImportRow.Outcome
 Status = ImportJob.Status
 
 
-def run_validation(*, job_id: int) -> ImportJob:
-    """Validate a job's file into staged rows; idempotent (a finished job is left alone,
-    an interrupted one starts over)."""
-    claimed = ImportJob.objects.filter(pk=job_id, status__in=[Status.UPLOADED, Status.VALIDATING]).update(
-        status=Status.VALIDATING, rows_checked=0
+def run_validation(*, job_id: int, attempt: int | None = None) -> ImportJob:
+    """Validate a job's file into staged rows; idempotent: a finished job is left alone, an
+    interrupted one starts over, a message of a try given up on does nothing (attempts.py).
+    `attempt` is the try the message was sent for; None runs whatever try is current
+    (the command line, tests)."""
+    token = attempts.claim(
+        job_id=job_id, claimable=(Status.UPLOADED, Status.VALIDATING), running=Status.VALIDATING, attempt=attempt
     )
     job = ImportJob.objects.select_related("organization").get(pk=job_id)
-    if not claimed:
+    if token is None:
         return job
     try:
-        return _validate(job)
+        return _validate(job, token)
+    except attempts.Superseded:
+        logger.info("validation of import job %s: try %s was superseded", job_id, token)
+        job.refresh_from_db()
+        return job
     except OperationalError:
         raise  # the task retries with backoff; the job stays "validating" and restarts
     except Exception:
         logger.exception("validation of import job %s failed", job_id)
-        _finish(job, Status.FAILED, {"error": _("The file could not be checked because of an internal error; "
-                                                "it has been logged. Try again later.")})
+        attempts.fail(job_id=job_id, token=token, reason=_(
+            "The file could not be checked because of an internal error; it has been logged. Try again later."))
         raise
 
 
-def _validate(job: ImportJob) -> ImportJob:
-    ImportRow.objects.filter(job=job).delete()
+def _validate(job: ImportJob, token: int) -> ImportJob:
+    ImportRow.objects.filter(job=job).delete()  # what an interrupted try staged
     importer = get_importer(job)
     try:
         with job.file.open("rb") as handle:
             sheet = read_spreadsheet(handle)
         headers = map_headers(sheet.rows, importer.columns)
     except SpreadsheetError as exc:
-        return _finish(job, Status.REFUSED, {"error": str(exc)})
+        return _finish(job, token, Status.REFUSED, {"error": str(exc)})
     job.rows_total = max(sheet.row_count - headers.header_row, 0)
-    job.save(update_fields=["rows_total"])
+    attempts.beat(job_id=job.pk, token=token, running=Status.VALIDATING, rows_total=job.rows_total, rows_checked=0)
     counts = dict.fromkeys(Outcome.values, 0)
     seen: dict = {}
     chunk: list[StagedRow] = []
@@ -67,7 +74,7 @@ def _validate(job: ImportJob) -> ImportJob:
         # Each chunk's lookup query starts as soon as it is cleaned; the chunk is classified
         # and handed over for COPY after the NEXT chunk is cleaned, by which time the
         # lookup has long returned (staging.py).
-        staging = _ChunkStaging(job, importer, database, counts)
+        staging = _ChunkStaging(job, token, importer, database, counts)
         for row_number, cells in sheet.rows:
             row = StagedRow(row_number)
             importer.clean_row(row, headers.values(cells), headers)
@@ -83,8 +90,8 @@ def _validate(job: ImportJob) -> ImportJob:
                "unknown_columns": headers.unknown, "columns": headers.headers}
     if not sum(counts.values()):
         summary["error"] = _("The file has a header row but no data rows.")
-        return _finish(job, Status.REFUSED, summary)
-    return _finish(job, Status.REFUSED if counts[Outcome.ERROR] else Status.VALIDATED, summary)
+        return _finish(job, token, Status.REFUSED, summary)
+    return _finish(job, token, Status.REFUSED if counts[Outcome.ERROR] else Status.VALIDATED, summary)
 
 
 def _mark_duplicate(importer, row: StagedRow, seen: dict, headers) -> None:
@@ -106,8 +113,8 @@ class _ChunkStaging:
 
     COLUMNS = ("job_id", "row_number", "outcome", "data", "messages", "target_id")
 
-    def __init__(self, job, importer, database, counts: dict):
-        self.job, self.importer, self.database, self.counts = job, importer, database, counts
+    def __init__(self, job, token: int, importer, database, counts: dict):
+        self.job, self.token, self.importer, self.database, self.counts = job, token, importer, database, counts
         self._waiting = None  # (chunk, clean rows, lookup future, rows checked)
         self._stored = None  # the COPY of the chunk before
 
@@ -144,8 +151,11 @@ class _ChunkStaging:
             stored.result()  # a failed COPY is raised here, in the validating thread
 
     def _store(self, text: str, checked: int) -> None:
-        copy_from(ImportRow._meta.db_table, self.COLUMNS, text)
-        ImportJob.objects.filter(pk=self.job.pk).update(rows_checked=checked)
+        # The heartbeat first: it locks the job row, so a newer try's claim waits for this
+        # chunk and then deletes it, and a superseded run's chunk is rolled back unwritten.
+        with transaction.atomic():
+            attempts.beat(job_id=self.job.pk, token=self.token, running=Status.VALIDATING, rows_checked=checked)
+            copy_from(ImportRow._meta.db_table, self.COLUMNS, text)
 
 
 _django_default = DjangoJSONEncoder().default
@@ -158,12 +168,13 @@ def _json(value) -> str:
     return orjson.dumps(value, default=_django_default).decode()
 
 
-def _finish(job: ImportJob, status: str, summary: dict) -> ImportJob:
+def _finish(job: ImportJob, token: int, status: str, summary: dict) -> ImportJob:
     job.status = status
     job.summary = summary
     job.rows_checked = job.rows_total
     job.validated_at = timezone.now()
-    job.save(update_fields=["status", "summary", "rows_checked", "validated_at"])
+    attempts.beat(
+        job_id=job.pk, token=token, running=Status.VALIDATING, status=status, summary=summary,
+        rows_checked=job.rows_total, rows_total=job.rows_total, validated_at=job.validated_at,
+    )
     return job
-
-

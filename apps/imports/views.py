@@ -1,7 +1,7 @@
 """Generic views of an upload job, shared by every upload kind (roster, employer ledger).
 
 A kind's urls.py subclasses these with `kind`, `capability`, `url_prefix` (its URL names
-are f"{url_prefix}{name}" for upload, detail, progress, commit, errors) and, for the
+are f"{url_prefix}{name}" for upload, detail, progress, commit, recheck, errors) and, for the
 preview table, `preview_columns`. Jobs outside the user's scope answer 404; a user
 without the capability gets 403.
 """
@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 from apps.core.permissions import CapabilityRequiredMixin
 from apps.imports.models import ImportJob, ImportRow
 from apps.organizations.models import Organization
-from apps.organizations.scope import get_visible_or_404, visible_organizations
+from apps.organizations.scope import get_visible_or_404
 
 from .forms import ImportUploadForm
 from .importer import importer_class
@@ -28,7 +28,7 @@ from .registry import UploadKind, upload_kind
 from .reports import write_error_report
 from .retention import is_purged, keep_days
 from .selectors import get_import_job, import_rows, visible_import_jobs
-from .services import ImportRefused, commit_import, create_import_job
+from .services import ImportRefused, create_import_job, recheck_import, request_commit
 
 PAGE_SIZE = 50
 
@@ -53,7 +53,7 @@ class ImportJobMixin(CapabilityRequiredMixin):
         return reverse(f"{self.upload.url_prefix}{name}", args=[job.pk] if job else [])
 
     def job_urls(self, job: ImportJob) -> dict[str, str]:
-        return {name: self.url(name, job) for name in ("detail", "progress", "commit", "errors")} | {
+        return {name: self.url(name, job) for name in ("detail", "progress", "commit", "recheck", "errors")} | {
             "upload": self.url("upload")
         }
 
@@ -70,14 +70,8 @@ class ImportUploadView(ImportJobMixin, FormView):
     def get_template_names(self):
         return [self.upload.upload_template]
 
-    def organizations(self):
-        organizations = visible_organizations(self.request.user)
-        if self.upload.organization_kinds:
-            organizations = organizations.filter(kind__in=self.upload.organization_kinds)
-        return organizations.order_by("path")
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organizations": self.organizations()}
+        return {**super().get_form_kwargs(), "actor": self.request.user, "kinds": self.upload.organization_kinds}
 
     def get_initial(self):
         code = self.request.GET.get("org") or getattr(self.request.user.organization, "code", None)
@@ -150,29 +144,52 @@ class ImportJobDetailView(ImportJobMixin, TemplateView):
 
 
 class ImportJobProgressView(ImportJobMixin, TemplateView):
-    """The htmx-polled progress bar; once validation is over it asks htmx to reload the page."""
+    """The htmx-polled progress bar; once validation or commit is over it asks htmx to reload the page."""
 
     template_name = "imports/_progress.html"
 
     def get(self, request, *args, **kwargs):
         job = self.get_job()
-        if job.is_finished_validating and request.htmx:
+        if not job.is_running and request.htmx:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
         return self.render_to_response({"job": job, "urls": self.job_urls(job)})
 
 
-class ImportJobCommitView(ImportJobMixin, View):
+class _ImportJobActionView(ImportJobMixin, View):
+    """A button on the job's page: the service's answer as a message, back to the page."""
+
+    def act(self, job: ImportJob) -> tuple[ImportJob, str]:
+        """Call the service; return the job and what to tell the user ("" for nothing)."""
+        raise NotImplementedError
+
     def post(self, request, *args, **kwargs):
         job = self.get_job()
         try:
-            job = commit_import(job=job, actor=request.user)
+            job, done = self.act(job)
         except ImportRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The upload was committed."))
+            if done:
+                messages.info(request, done)
         return redirect(self.url("detail", job))
+
+
+class ImportJobCommitView(_ImportJobActionView):
+    """Ask for the commit; a worker writes it while the job's page shows the progress."""
+
+    def act(self, job):
+        job = request_commit(job=job, actor=self.request.user)
+        committing = job.status == ImportJob.Status.COMMITTING
+        return job, _("The upload is being committed; this page follows it.") if committing else ""
+
+
+class ImportJobRecheckView(_ImportJobActionView):
+    """"Check again" on a failed job: its stored file is validated once more from the start."""
+
+    def act(self, job):
+        return recheck_import(job=job, actor=self.request.user), _("The file is being checked again.")
 
 
 class ImportJobErrorsView(ImportJobMixin, View):
@@ -200,8 +217,8 @@ class ImportTemplateView(ImportJobMixin, View):
 
 
 def upload_urlpatterns(*, kind: str, path_prefix: str, name_prefix: str) -> list:
-    """The six pages of an upload kind, to include in the owning app's URLconf:
-    upload, template, detail, progress, commit, errors (named name_prefix + page)."""
+    """The seven pages of an upload kind, to include in the owning app's URLconf:
+    upload, template, detail, progress, commit, recheck, errors (named name_prefix + page)."""
     return [
         path(f"{path_prefix}", ImportUploadView.as_view(kind=kind), name=f"{name_prefix}upload"),
         path(f"{path_prefix}template.xlsx", ImportTemplateView.as_view(kind=kind), name=f"{name_prefix}template"),
@@ -209,6 +226,8 @@ def upload_urlpatterns(*, kind: str, path_prefix: str, name_prefix: str) -> list
         path(f"{path_prefix}<int:pk>/progress/", ImportJobProgressView.as_view(kind=kind),
              name=f"{name_prefix}progress"),
         path(f"{path_prefix}<int:pk>/commit/", ImportJobCommitView.as_view(kind=kind), name=f"{name_prefix}commit"),
+        path(f"{path_prefix}<int:pk>/recheck/", ImportJobRecheckView.as_view(kind=kind),
+             name=f"{name_prefix}recheck"),
         path(f"{path_prefix}<int:pk>/errors.xlsx", ImportJobErrorsView.as_view(kind=kind),
              name=f"{name_prefix}errors"),
     ]

@@ -221,7 +221,7 @@ def _repair(cursor) -> None:
     cursor.execute(
         f"INSERT INTO {TABLE} AS c (organization_id, joined_year, {columns}) "
         # Year-major: one year's rows (ALL_YEARS above all, read by every count box) lie
-        # together, and updates keep them there (fillfactor, migration 0012). The table is
+        # together, and updates keep them there (fillfactor, migration 0013). The table is
         # locked against writers, so no lock order to keep.
         f"SELECT organization_id, joined_year, {columns} FROM expected_member_counts "
         f"ORDER BY joined_year, organization_id "

@@ -5,9 +5,13 @@ selectors.member_list, so the list, the count and the export narrow rows the sam
 """
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.widgets import DateInput
+from apps.organizations.picker import OrganizationPicker
+from apps.organizations.scope import visible_organizations
+from apps.organizations.selectors import find_organization
 
 from .models import Member, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .selectors import (
@@ -16,7 +20,6 @@ from .selectors import (
     count_members,
     looks_like_full_id_number,
     member_list,
-    visible_organization_by_code,
 )
 
 STATUS_CHOICES = [
@@ -24,7 +27,6 @@ STATUS_CHOICES = [
     *MemberStatus.choices,
     ("all", _("all")),
 ]
-_DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def refuse_full_id_number(value: str) -> None:
@@ -41,27 +43,29 @@ def refuse_full_id_number(value: str) -> None:
 
 
 class MemberFilter(django_filters.FilterSet):
+    """Parses and validates; `qs` hands the cleaned values to selectors.member_list, so
+    django-filter's own per-filter filtering (filter_queryset) never runs."""
+
     q = django_filters.CharFilter(
         label=_("Search"),
-        method="_unused",
         help_text=_("Part of a name, or the last 4-6 characters of the resident ID number."),
         validators=[refuse_full_id_number],
     )
-    org = django_filters.CharFilter(label=_("Union organization code"), method="_unused")
+    org = django_filters.CharFilter(label=_("union organization"), widget=OrganizationPicker)
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=STATUS_CHOICES, method="_unused", empty_label=None
+        label=_("Status"), choices=STATUS_CHOICES, empty_label=None
     )
     worker_category = django_filters.ChoiceFilter(
-        label=_("Worker category"), choices=WorkerCategory.choices, method="_unused"
+        label=_("Worker category"), choices=WorkerCategory.choices
     )
     political_status = django_filters.ChoiceFilter(
-        label=_("Political status"), choices=PoliticalStatus.choices, method="_unused"
+        label=_("Political status"), choices=PoliticalStatus.choices
     )
-    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, method="_unused")
-    age_min = django_filters.NumberFilter(label=_("Age from"), method="_unused", min_value=0, max_value=130)
-    age_max = django_filters.NumberFilter(label=_("Age to"), method="_unused", min_value=0, max_value=130)
-    joined_from = django_filters.DateFilter(label=_("Joined from"), method="_unused", widget=_DATE)
-    joined_to = django_filters.DateFilter(label=_("Joined until"), method="_unused", widget=_DATE)
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    age_min = django_filters.NumberFilter(label=_("Age from"), min_value=0, max_value=130)
+    age_max = django_filters.NumberFilter(label=_("Age to"), min_value=0, max_value=130)
+    joined_from = django_filters.DateFilter(label=_("Joined from"), widget=DateInput())
+    joined_to = django_filters.DateFilter(label=_("Joined until"), widget=DateInput())
 
     class Meta:
         model = Member
@@ -72,9 +76,8 @@ class MemberFilter(django_filters.FilterSet):
         data.setdefault("status", STATUS_CURRENT)
         self.actor = actor
         super().__init__(data, queryset=None, **kwargs)
-
-    def _unused(self, queryset, name, value):  # pragma: no cover - filtering is member_list's
-        return queryset
+        # Picked by name or code from the scope; the value stays the code (or the typed text).
+        self.filters["org"].field.widget.limit_to(actor, active_only=False)
 
     def filters_value(self) -> MemberFilters:
         """The cleaned filters; an invalid field counts as not given (the form shows its error).
@@ -92,7 +95,7 @@ class MemberFilter(django_filters.FilterSet):
             }
         )
         org_code = data.get("org") or ""
-        organization = visible_organization_by_code(self.actor, org_code) if org_code else None
+        organization = find_organization(visible_organizations(self.actor), org_code) if org_code else None
         status = data.get("status") or STATUS_CURRENT
         return MemberFilters(
             organization=organization,

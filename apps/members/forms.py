@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.privacy import mask_id_number, mask_phone
+from apps.core.widgets import DateInput
 from apps.organizations.models import Organization
+from apps.organizations.picker import OrganizationChoiceField
 
 from .cleaning import clean_member_input
 from .models import Education, PoliticalStatus, Sex, WorkerCategory
-from .selectors import visible_organization_by_code
 from .services import MANUAL_STATUSES
-
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _helper(label) -> FormHelper:
@@ -32,16 +31,6 @@ class OrganizationCodeField(forms.CharField):
         kwargs.setdefault("label", _("Union organization code"))
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
-
-
-def _resolve_org(form, field: str):
-    code = form.cleaned_data.get(field)
-    if not code:
-        return None
-    org = visible_organization_by_code(form.actor, code)
-    if org is None:
-        form.add_error(field, _("No union organization with this code in your scope."))
-    return org
 
 
 class MemberForm(forms.Form):
@@ -69,7 +58,7 @@ class MemberForm(forms.Form):
     joined_on = forms.CharField(
         label=_("joined on"),
         required=False,
-        widget=_DATE,
+        widget=DateInput(),
         help_text=_("For example 2023-01-15 or 2023年1月15日."),
     )
     worker_category = forms.ChoiceField(
@@ -81,10 +70,10 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if with_organization:
-            self.fields = {
-                "organization": OrganizationCodeField(initial=getattr(actor.organization, "code", "")),
-                **self.fields,
-            }
+            organization = OrganizationChoiceField(
+                label=_("union organization"), initial=getattr(actor.organization, "code", "")
+            ).limit_to(actor)
+            self.fields = {"organization": organization, **self.fields}
         if member is not None:
             # Editing never prints the full ID or phone into the page (that is the audited
             # "show" action): the fields start empty, and empty keeps the stored value.
@@ -101,8 +90,6 @@ class MemberForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "organization" in self.fields:
-            data["organization"] = _resolve_org(self, "organization")
         raw = {
             k: data.get(k)
             for k in self.base_fields
@@ -118,7 +105,7 @@ class MemberForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("new status"), choices=[(s.value, s.label) for s in MANUAL_STATUSES])
-    on = forms.DateField(label=_("date"), widget=_DATE, initial=timezone.localdate)
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label=_("reason"), max_length=200)
 
     def __init__(self, *args, **kwargs):
@@ -151,18 +138,18 @@ class TransferInForm(forms.Form):
 
     id_number = forms.CharField(label=_("resident ID number"), max_length=40)
     name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
-    to_organization = OrganizationCodeField(label=_("receiving union organization code"))
+    to_organization = OrganizationChoiceField(label=_("receiving union organization"))
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        self.fields["to_organization"].limit_to(actor)
         self.fields["to_organization"].initial = getattr(actor.organization, "code", "")
         self.helper = _helper(_("Request transfer"))
 
     def clean(self):
         data = super().clean()
-        data["to_organization"] = _resolve_org(self, "to_organization")
         try:
             cleaned = clean_member_input({"id_number": data.get("id_number"), "name": data.get("name")})
         except ValidationError as exc:

@@ -218,10 +218,12 @@ class Member(models.Model):
 
 
 class Transfer(models.Model):
-    """A request to move a membership from one union to another (会员转会).
+    """A request to move a membership from one union to another (会员组织关系接转).
 
-    Requested by either side; confirmed by the receiving union or a county/city clerk
-    whose scope covers it (apps.members.services). At most one pending transfer per member.
+    Requested by either side and decided by the other one: its union or a clerk above it
+    (apps.members.services.can_decide_transfer). A clerk whose scope covers both unions
+    may decide either kind, and `decided_across_sides` records it. At most one pending
+    transfer per member.
     """
 
     class Side(models.TextChoices):
@@ -276,6 +278,9 @@ class Transfer(models.Model):
         related_name="transfer_in",
     )
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+    # True when the decider's scope covered the side that asked as well (a county or city
+    # clerk above both unions): the one case where a side's own request is decided by it.
+    decided_across_sides = models.BooleanField(_("decided by a clerk above both unions"), default=False)
 
     class Meta:
         verbose_name = _("membership transfer")
@@ -296,10 +301,29 @@ class Transfer(models.Model):
             # Incoming / outgoing lists of a union, pending first.
             models.Index(fields=["to_organization", "status"], name="transfer_to_status_idx"),
             models.Index(fields=["from_organization", "status"], name="transfer_from_status_idx"),
+            # The lists are newest first and a clerk's "all" tab reads the latest 200: along
+            # this index they stop there instead of sorting every transfer in scope (the small
+            # demo with 200,000 synthetic transfers: city 660 ms → 5 ms, county 190 ms → 6 ms);
+            # the overdue queue reads its range (requested before the cut-off).
+            models.Index(fields=["-requested_at", "-id"], name="transfer_requested_idx"),
         ]
 
     def __str__(self):
         return f"{self.member} → {self.to_organization}"
+
+    @property
+    def requesting_organization(self):
+        """The union of the side that asked."""
+        return self.from_organization if self.initiated_by_side == self.Side.SENDING else self.to_organization
+
+    @property
+    def deciding_organization(self):
+        """The union of the side that decides: the other one."""
+        return self.to_organization if self.initiated_by_side == self.Side.SENDING else self.from_organization
+
+    @property
+    def deciding_side(self) -> "Transfer.Side":
+        return self.Side.RECEIVING if self.initiated_by_side == self.Side.SENDING else self.Side.SENDING
 
 
 class MemberExport(models.Model):

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.models import SensitiveAccess
+from apps.core.history import HistoryEntry, history_entries
 from apps.core.validators import clean_text, normalize_resident_id
 from apps.organizations.models import Organization
 from apps.organizations.scope import (
@@ -65,14 +66,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
-
-
-def visible_organization_by_code(actor, code: str) -> Organization | None:
-    """The organization with that code if it lies in the actor's scope, else None."""
-    code = clean_text(code)
-    if not code:
-        return None
-    return visible_organizations(actor).filter(code=code).first()
 
 
 def looks_like_full_id_number(text: str) -> bool:
@@ -172,36 +165,18 @@ def member_detail(*, actor, pk: int) -> Member:
     return get_visible_or_404(Member.objects.select_related("organization", "employer"), actor, pk=pk)
 
 
-@dataclass
-class HistoryEntry:
-    record: object
-    changes: list  # [(field verbose name, old, new)]
-
-
-# Fields whose old/new values the history shows masked or not at all.
-_MASKED_HISTORY_FIELDS = {"id_number", "phone", "birth_date"}
+# Fields whose change the history names without showing the values.
+_MASKED_HISTORY_FIELDS = ("id_number", "phone", "birth_date")
 
 
 def member_history(*, member: Member, limit: int = 50) -> list[HistoryEntry]:
     """The member row's history, newest first: who, when, why and which fields changed.
     One query whatever the length (records with their users; diffs computed in memory)."""
-    records = list(
-        member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    records = member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    return history_entries(
+        records, model=Member, limit=limit, excluded_fields=("updated_at", "created_at"),
+        hidden_fields=_MASKED_HISTORY_FIELDS,
     )
-    entries = []
-    for index, newer in enumerate(records[:limit]):
-        older = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])
-            for change in delta.changes:
-                field = Member._meta.get_field(change.field)
-                hidden = change.field in _MASKED_HISTORY_FIELDS
-                changes.append(
-                    (field.verbose_name, None if hidden else change.old, None if hidden else change.new)
-                )
-        entries.append(HistoryEntry(record=newer, changes=changes))
-    return entries
 
 
 def member_transfers(*, member: Member) -> QuerySet[Transfer]:
@@ -221,13 +196,69 @@ def other_memberships(*, actor, member: Member) -> QuerySet[Member]:
     )
 
 
+_TRANSFER_ROW = ("member", "from_organization", "to_organization", "requested_by", "decided_by")
+# A scope of at most this many organizations (a union, a township) is given to the planner
+# as a list of ids: it then sees how few transfers match and reads them by the union
+# indexes; a subquery's selectivity it cannot see, and it would walk every transfer newest
+# first looking for 200 (the small demo with 200,000 synthetic transfers: a union's list
+# 220 ms → 6 ms). A
+# larger scope (county, city) stays a subquery: there transfer_requested_idx finds the
+# newest 200 soon. Either is one condition per side, not a join: with two joins the
+# planner joins every transfer before it can test either union (county 470 ms → 6 ms).
+_SCOPE_AS_LIST = 100
+
+
+def _organizations_in_scope(actor):
+    ids = list(visible_organizations(actor).values_list("pk", flat=True)[: _SCOPE_AS_LIST + 1])
+    return ids if len(ids) <= _SCOPE_AS_LIST else visible_organizations(actor).values("pk")
+
+
+def _transfers_of_side(actor, side: str) -> QuerySet[Transfer]:
+    """Transfers whose `side` ("deciding" or "requesting") is a union in the actor's scope."""
+    Side = Transfer.Side
+    in_scope = _organizations_in_scope(actor)
+    # (side that asked, where the union of `side` is) — the other side decides.
+    where = {
+        "requesting": ((Side.SENDING, "from_organization"), (Side.RECEIVING, "to_organization")),
+        "deciding": ((Side.SENDING, "to_organization"), (Side.RECEIVING, "from_organization")),
+    }[side]
+    either = Q()
+    for asked, via in where:
+        either |= Q(initiated_by_side=asked, **{f"{via}__in": in_scope})
+    return Transfer.objects.filter(either)
+
+
 def transfer_list(*, actor, direction: str, status: str = "") -> QuerySet[Transfer]:
-    """Transfers into ("incoming") or out of ("outgoing") the unions in the actor's scope."""
-    via = "to_organization" if direction == "incoming" else "from_organization"
-    qs = scope_queryset(Transfer.objects.all(), actor, via=via)
+    """"incoming": transfers the actor's side decides (the other side asked); "outgoing":
+    the ones the actor's side asked for. A clerk above both unions finds one in both lists."""
+    qs = _transfers_of_side(actor, "deciding" if direction == "incoming" else "requesting")
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related("member", "from_organization", "to_organization", "requested_by", "decided_by")
+    return qs.select_related(*_TRANSFER_ROW)
+
+
+def overdue_transfers(*, actor, older_than: datetime.timedelta, now: datetime.datetime) -> QuerySet[Transfer]:
+    """Pending transfers asked for longer than `older_than` ago between two unions that are
+    both in the actor's scope: the queue of the clerks above both (county of both, city)."""
+    in_scope = _organizations_in_scope(actor)
+    qs = Transfer.objects.filter(
+        status=Transfer.Status.PENDING,
+        requested_at__lt=now - older_than,
+        from_organization__in=in_scope,
+        to_organization__in=in_scope,
+    )
+    return qs.select_related(*_TRANSFER_ROW).order_by("requested_at", "id")
+
+
+def pending_transfer_counts(*, actor) -> dict[str, int]:
+    """Pending transfers into ("incoming": the actor's side decides) and out of ("outgoing")
+    the unions in the actor's scope, as the transfer list counts them; two small COUNTs
+    (transfers are few: one per member moving, not per member)."""
+    pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
+    return {
+        "incoming": scope_queryset(pending, actor, via="to_organization").count(),
+        "outgoing": scope_queryset(pending, actor, via="from_organization").count(),
+    }
 
 
 def transfer_detail(*, actor, pk: int) -> Transfer:
@@ -329,6 +360,50 @@ def member_figures(*, actor, organization: Organization | None = None, year: int
     sums = {f"sum_{figure}": Sum(figure, filter=every) for figure in OrganizationMemberCount.FIGURES}
     figures = kept.aggregate(**sums, sum_current=Sum(_CURRENT, filter=every), sum_joined=Sum(_CURRENT, filter=~every))
     return {name.removeprefix("sum_"): value or 0 for name, value in figures.items()}
+
+
+# The count box lists a node's children this many at a time (a county has 147, a
+# township up to 175), with "more" as in the tree.
+COUNTS_PAGE_SIZE = 50
+_NO_MEMBERS = {"members": 0, "new_employment": 0, "joined": 0}
+
+
+@dataclass
+class CountsBox:
+    total: dict[str, int]  # the organization's subtree
+    children: list[tuple[Organization, dict[str, int]]]  # this page of its children
+    children_count: int
+    children_total: dict[str, int]  # every child's subtree, not only this page's
+    direct: dict[str, int]  # members of the organization itself: total = children_total + direct
+    next_offset: int | None  # None on the last page
+    year: int  # "joined": those of the current members who joined in this year
+
+
+def member_counts_box(*, actor, organization: Organization, offset: int = 0, limit: int = COUNTS_PAGE_SIZE) -> CountsBox:
+    """The member counts of an organization and of each of its children in scope, one page
+    of children at a time, with totals over all of them; three queries whatever the page.
+
+    Every child is read (a few hundred at most) and counted in the one grouped query of
+    members_count_by_organization over the kept figures (issue 15): at most two rows per
+    organization of the subtree, whatever its number of members, and the same cost for one
+    child as for all, so the children's total comes with the page."""
+    year = timezone.localdate().year
+    children = list(
+        visible_organizations(actor).filter(parent=organization).order_by("name", "code").only("code", "name", "path", "depth")
+    )
+    counts = members_count_by_organization(actor=actor, orgs=[organization, *children], joined_year=year)
+    total = counts.get(organization.pk, dict(_NO_MEMBERS))
+    children_total = {key: sum(counts.get(child.pk, _NO_MEMBERS)[key] for child in children) for key in _NO_MEMBERS}
+    end = offset + limit
+    return CountsBox(
+        total=total,
+        children=[(child, counts.get(child.pk, _NO_MEMBERS)) for child in children[offset:end]],
+        children_count=len(children),
+        children_total=children_total,
+        direct={key: total[key] - children_total[key] for key in _NO_MEMBERS},
+        next_offset=end if end < len(children) else None,
+        year=year,
+    )
 
 
 def members_count_by_county(*, actor, county: Organization | None = None) -> list[dict]:

@@ -10,6 +10,7 @@ from .models import Member
 
 
 class MemberTable(tables.Table):
+    region_label = _("Members")  # the name of its scroll region
     name = tables.LinkColumn(
         "members:detail", args=[tables.A("pk")], verbose_name=pgettext_lazy("person", "name"), order_by=("name", "id")
     )
@@ -21,7 +22,7 @@ class MemberTable(tables.Table):
         verbose_name=_("union organization"), accessor="organization__name", orderable=False
     )
     worker_category = tables.Column(verbose_name=_("worker category"), orderable=False)
-    joined_on = tables.DateColumn(verbose_name=_("joined on"), format="Y-m-d", order_by=("joined_on", "id"))
+    joined_on = tables.DateColumn(verbose_name=_("joined on"), order_by=("joined_on", "id"))
     status = tables.Column(verbose_name=_("status"), orderable=False)
 
     class Meta:
@@ -53,8 +54,9 @@ class MemberTable(tables.Table):
 
 class AccessLogTable(tables.Table):
     """Who saw whose record in full, and when; never the value itself."""
+    region_label = _("Access log")  # the name of its scroll region
 
-    created_at = tables.DateTimeColumn(verbose_name=_("time"), format="Y-m-d H:i:s", orderable=False)
+    created_at = tables.DateTimeColumn(verbose_name=_("time"), orderable=False)
     actor = tables.Column(verbose_name=_("user"), accessor="actor__username", orderable=False)
     action = tables.Column(verbose_name=_("action"), orderable=False)
     subject_label = tables.Column(verbose_name=_("record"), orderable=False)

@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("<int:pk>/transfer/", views_transfers.transfer_out, name="transfer_out"),
     path("transfers/", views_transfers.transfer_list, name="transfers"),
     path("transfers/request/", views_transfers.transfer_in, name="transfer_in"),
+    path("transfers/overdue/", views_transfers.transfer_overdue, name="transfers_overdue"),
     path("transfers/<int:pk>/confirm/", views_transfers.transfer_confirm, name="transfer_confirm"),
     path("transfers/<int:pk>/reject/", views_transfers.transfer_reject, name="transfer_reject"),
     path("transfers/<int:pk>/cancel/", views_transfers.transfer_cancel, name="transfer_cancel"),

@@ -188,12 +188,12 @@ def member_status(request, pk: int):
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_status(
+            services.change_member_status(
                 member=member,
                 status=form.cleaned_data["status"],
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,
+                actor=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -281,24 +281,17 @@ def access_log(request):
 @login_required
 @require_GET
 def organization_member_counts(request, org_pk: int):
-    """The member counts box of an organization page (htmx partial, issue 4 item 8): the kept
-    figures (issue 15), two queries whatever the size of the subtree."""
+    """The member counts box of an organization page (htmx partial, issue 4 item 8): the
+    subtree's total and every child with its own, a page at a time with "more" (?offset=N
+    answers the next rows only), and the children's total (issue 14 item 11)."""
     organization = get_visible_or_404(Organization.objects.all(), request.user, via="", pk=org_pk)
-    children = list(visible_organizations(request.user).filter(parent=organization).order_by("name")[:100])
-    year = timezone.localdate().year
-    counts = selectors.members_count_by_organization(
-        actor=request.user, orgs=[organization, *children], joined_year=year
-    )
-    return render(
-        request,
-        "members/_org_member_counts_body.html",
-        {
-            "organization": organization,
-            "year": str(year),  # not localized as a number ("2,026")
-            "total": counts[organization.pk],
-            "children": [(child, counts.get(child.pk)) for child in children],
-        },
-    )
+    try:
+        offset = max(int(request.GET.get("offset", 0)), 0)
+    except ValueError:
+        offset = 0
+    box = selectors.member_counts_box(actor=request.user, organization=organization, offset=offset)
+    template = "members/_org_member_counts_rows.html" if offset else "members/_org_member_counts_body.html"
+    return render(request, template, {"organization": organization, "box": box})
 
 
 @login_required

@@ -7,12 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, code_validator
-from .scope import visible_organizations
-from .selectors import parent_choices
+from .picker import OrganizationChoiceField
+from .selectors import FEDERATION_KINDS
 from .services import LEVEL_KINDS, allowed_child_kinds
-
-# The city has ~11,000 organizations: above this many the merge target is typed by code.
-MAX_TARGET_CHOICES = 300
 
 
 def _kind_choices(kinds):
@@ -26,8 +23,8 @@ class _Crispy:
 
 
 class OrganizationCreateForm(_Crispy, forms.Form):
-    parent = forms.ModelChoiceField(
-        label=_("parent organization"), queryset=Organization.objects.none(), required=False, to_field_name="code",
+    parent = OrganizationChoiceField(
+        label=_("parent organization"), required=False,
         help_text=_("The new organization is placed under this one."),
     )
     code = forms.CharField(
@@ -41,7 +38,7 @@ class OrganizationCreateForm(_Crispy, forms.Form):
         super().__init__(*args, **kwargs)
         # Choices limited to the scope; a forged parent outside it fails as "not one of the choices".
         field = self.fields["parent"]
-        field.queryset = parent_choices(actor=user, federations_only=parent is None)
+        field.limit_to(user, kinds=FEDERATION_KINDS if parent is None else ())
         field.required = not user.is_superuser
         if parent is not None:
             field.initial = parent.code
@@ -71,21 +68,15 @@ class OrganizationEditForm(_Crispy, forms.Form):
 class OrganizationChangeForm(_Crispy, forms.Form):
     """Confirmation of a merge (with a target) or a dissolution (without)."""
 
-    target = forms.ModelChoiceField(
-        label=_("merge into"), queryset=Organization.objects.none(), to_field_name="code"
-    )
+    target = OrganizationChoiceField(label=_("merge into"))
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label=_("I understand this cannot be undone here."), required=True)
 
     def __init__(self, *args, user, source, merging: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if merging:
-            field = self.fields["target"]
-            field.queryset = visible_organizations(user).filter(status=Organization.Status.ACTIVE).exclude(path__startswith=source.path).order_by("path")
-            # The city has ~11,000 organizations: above a few hundred the target is typed by code.
-            if field.queryset.count() > MAX_TARGET_CHOICES:
-                field.widget = forms.TextInput(attrs={"placeholder": _("organization code")})
-                field.label = _("merge into (organization code)")
+            # Active organizations in scope, never the source or anything under it.
+            self.fields["target"].limit_to(user, exclude=source)
         else:
             del self.fields["target"]
         self._setup_helper(_("Merge") if merging else _("Dissolve"))

@@ -6,8 +6,10 @@ built on them stay bounded at 11,000 nodes.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from apps.core.history import HistoryEntry, history_entries
+from apps.core.validators import clean_text
 
 from .models import PATH_SEPARATOR, Organization, OrganizationChange
 from .scope import EVERYTHING, get_visible_or_404, scope_root_path, visible_organizations
@@ -36,17 +38,6 @@ FEDERATION_KINDS = (
 )
 
 
-def parent_choices(*, actor, federations_only: bool = False) -> QuerySet[Organization]:
-    """Active organizations in scope that may take a new child.
-
-    `federations_only` keeps a drop-down short (a few hundred at city size, not 11,000);
-    a sub-union under a grassroots union is added from that union's page."""
-    qs = visible_organizations(actor).filter(status=Organization.Status.ACTIVE)
-    if federations_only:
-        qs = qs.filter(kind__in=FEDERATION_KINDS)
-    return qs.order_by("path")
-
-
 def get_organization(*, actor, code: str) -> Organization:
     """One organization by code, 404 outside the user's scope."""
     return get_visible_or_404(
@@ -58,6 +49,67 @@ def scope_counts_by_kind(*, actor) -> list[tuple[str, str, int]]:
     """(kind, label, count) of the organizations in scope, in the order of Kind; one query."""
     rows = dict(visible_organizations(actor).order_by().values_list("kind").annotate(n=Count("id")))
     return [(kind, label, rows[kind]) for kind, label in Organization.Kind.choices if rows.get(kind)]
+
+
+# --- choosing an organization in a form (picker.py) ------------------------------------
+
+# What the picker lists for one search: enough to recognise the one meant, few enough to read.
+PICKER_RESULTS = 20
+
+
+def organization_choices(
+    *, actor, kinds=(), active_only: bool = True, exclude: Organization | None = None
+) -> QuerySet[Organization]:
+    """The organizations a form may choose from: the user's scope, narrowed to `kinds`, to
+    active ones, and without `exclude`'s subtree (a merge target is never the source or
+    below it). The form's field validates against this; the search lists from it."""
+    qs = visible_organizations(actor)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if active_only:
+        qs = qs.filter(status=Organization.Status.ACTIVE)
+    if exclude is not None:
+        qs = qs.exclude(path__startswith=exclude.path)
+    return qs
+
+
+def search_organizations(choices: QuerySet[Organization], text: str, *, limit: int = PICKER_RESULTS) -> list[Organization]:
+    """At most `limit` + 1 of `choices` whose name contains `text` or whose code starts with
+    it (codes are hierarchical: a prefix finds a node and its coded descendants); an exact
+    code first, then code prefixes, then names, the higher levels first. The extra row
+    tells the picker there are more. Empty text: the first ones in tree order.
+
+    One query; at city size (11,000 organizations) a sequential scan of the tree in a
+    few ms, so no index of its own (each index costs every write to the tree)."""
+    name = " ".join(str(text or "").split())
+    code = clean_text(text)  # digits typed full-width by a Chinese input method count too
+    qs = choices
+    if name:
+        qs = qs.filter(Q(name__icontains=name) | Q(code__istartswith=code)).annotate(
+            rank=Case(
+                When(code__iexact=code, then=Value(0)),
+                When(code__istartswith=code, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        qs = qs.order_by("rank", "depth", "path")
+    else:
+        qs = qs.order_by("depth", "path")
+    return list(qs.select_related("county")[: limit + 1])
+
+
+def find_organization(choices: QuerySet[Organization], text: str) -> Organization | None:
+    """The organization of `choices` a typed text names: its code, else its exact name when
+    only one has it (what a picker falls back to when nothing was picked from its list)."""
+    code, name = clean_text(text), " ".join(str(text or "").split())
+    if not code:
+        return None
+    found = choices.filter(code=code).first()
+    if found is None:
+        named = list(choices.filter(name=name)[:2])
+        found = named[0] if len(named) == 1 else None
+    return found
 
 
 def ancestors_in_scope(*, actor, organization: Organization) -> list[Organization]:
@@ -116,42 +168,13 @@ def children_summary(*, organization: Organization) -> dict:
     }
 
 
-@dataclass
-class HistoryEntry:
-    when: object
-    who: object
-    action: str
-    changes: list[tuple[str, object, object]]  # (field label, old, new)
-
-
-_HISTORY_ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 _SHOWN_FIELDS = ("name", "kind", "status", "code")
-
-
-def _display(field, value):
-    return dict(field.flatchoices).get(value, value) if field.choices else value
 
 
 def recent_history(*, organization: Organization, limit: int = HISTORY_SIZE) -> list[HistoryEntry]:
     """The latest changes to a node, who made them and what changed (one query)."""
-    records = list(organization.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    entries = []
-    for record, older in zip(records[:limit], records[1:] + [None]):
-        changes = []
-        if older is not None:
-            delta = record.diff_against(older, included_fields=_SHOWN_FIELDS)
-            for change in delta.changes:
-                field = Organization._meta.get_field(change.field)
-                changes.append((field.verbose_name, _display(field, change.old), _display(field, change.new)))
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=record.history_user,
-                action=_HISTORY_ACTIONS.get(record.history_type, record.history_type),
-                changes=changes,
-            )
-        )
-    return entries
+    records = organization.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return history_entries(records[: limit + 1], model=Organization, limit=limit, included_fields=_SHOWN_FIELDS)
 
 
 def organization_changes(*, organization: Organization) -> list[OrganizationChange]:

@@ -18,6 +18,7 @@ def org_link(org: Organization):
 
 
 class OrganizationTable(tables.Table):
+    region_label = _("Union organizations")  # the name of its scroll region
     code = tables.Column(verbose_name=_("code"), order_by=("path",), linkify=("organizations:detail", {"code": tables.A("code")}))
     name = tables.Column(verbose_name=_("name"))
     kind = tables.Column(verbose_name=_("kind"))

@@ -7,8 +7,9 @@ urlpatterns: list = [
     path("", views.OrganizationListView.as_view(), name="list"),
     path("tree/", views.tree, name="tree"),
     path("new/", views.create, name="create"),
+    path("search/", views.organization_search, name="search"),
 ]
-# Code-addressed pages last, so that fixed words ("tree", "new") win over a code.
+# Code-addressed pages last, so that fixed words ("tree", "new", "search") win over a code.
 urlpatterns += [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit, name="edit"),

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -18,6 +19,7 @@ from . import selectors, services
 from .filters import OrganizationFilter
 from .forms import OrganizationChangeForm, OrganizationCreateForm, OrganizationEditForm
 from .models import Organization
+from .scope import visible_organizations
 from .tables import STATUS_BADGES, OrganizationTable
 
 
@@ -56,6 +58,24 @@ def tree_children(request, code):
         offset = 0
     page = selectors.tree_children(actor=request.user, parent=parent, offset=offset)
     return render(request, "organizations/_tree_children.html", {"page": page})
+
+
+@login_required
+@require_GET
+def organization_search(request):
+    """The organization picker's matches (htmx partial, picker.py): by name or code, in the
+    user's scope and the kinds the form allows; ?kinds=a,b ?active=0 ?exclude=CODE narrow
+    as the form's field does. What the form accepts is its own field's to decide."""
+    kinds = [k for k in request.GET.get("kinds", "").split(",") if k in Organization.Kind.values]
+    exclude_code = request.GET.get("exclude")
+    exclude = visible_organizations(request.user).filter(code=exclude_code).first() if exclude_code else None
+    choices = selectors.organization_choices(
+        actor=request.user, kinds=kinds, active_only=request.GET.get("active") != "0", exclude=exclude
+    )
+    limit = selectors.PICKER_RESULTS
+    results = selectors.search_organizations(choices, request.GET.get("q", ""), limit=limit)
+    context = {"results": results[:limit], "more": len(results) > limit, "limit": limit}
+    return render(request, "organizations/_search_results.html", context)
 
 
 @login_required

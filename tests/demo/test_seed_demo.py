@@ -1,3 +1,4 @@
+import datetime
 import random
 from io import StringIO
 
@@ -5,9 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.members import selectors
+from apps.members.models import Transfer
 from apps.organizations.models import Organization
 from demo.accounts import DEMO_PASSWORD
 from demo.organizations import build_plan
@@ -127,3 +131,21 @@ def test_seeded_tables_have_planner_statistics(seeded):
         )
         stats = dict(cursor.fetchall())
     assert len(stats) == 3 and all(tuples > 0 for tuples in stats.values()), stats
+
+
+def test_the_demo_has_pending_transfers_in_each_direction_and_one_overdue(db):
+    """A new user finds something on every transfer tab (issue 14, 4.14): the branch officer
+    has requests to decide and requests of its own waiting, the county clerk an overdue one."""
+    call_command("seed_demo", "--scale", "small", stdout=StringIO())
+    officer = User.objects.get(username="branch_officer")
+    pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
+    to_decide = pending.filter(to_organization=officer.organization, initiated_by_side=Transfer.Side.SENDING)
+    asked = pending.filter(to_organization=officer.organization, initiated_by_side=Transfer.Side.RECEIVING)
+    assert to_decide.count() == 2 and asked.count() == 2
+    overdue = selectors.overdue_transfers(
+        actor=User.objects.get(username="county_staff"),
+        older_than=datetime.timedelta(days=14), now=timezone.now(),
+    )
+    assert len(list(overdue)) == 1
+    call_command("seed_demo", "--scale", "small", stdout=StringIO())
+    assert Transfer.objects.count() == 4  # a second run adds none

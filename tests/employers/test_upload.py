@@ -77,7 +77,8 @@ def test_same_file_again_changes_nothing(tree, county_staff):
     history = Employer.history.count()
     again = validate(tree.county_a, county_staff, content)
     assert again.summary["counts"][Outcome.UNCHANGED] == 3, errors(again)
-    commit_import(job=again, actor=county_staff)
+    with pytest.raises(ImportRefused, match="Nothing would change: every row is already in the ledger."):
+        commit_import(job=again, actor=county_staff)
     assert list(Employer.objects.order_by("id").values()) == before
     assert Employer.history.count() == history
 
@@ -195,7 +196,7 @@ def test_upload_page_404s_for_another_county_and_403s_without_the_right(
 
 
 def test_upload_page_creates_a_job_checked_after_commit(
-    client, tree, county_staff, django_capture_on_commit_callbacks
+    client, tree, county_staff, django_capture_on_commit_callbacks, tasks_in_process
 ):
     client.force_login(county_staff)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -209,7 +210,8 @@ def test_upload_page_creates_a_job_checked_after_commit(
     assert run_validation(job_id=job.pk).status == ImportJob.Status.VALIDATED
     page = client.get(response["Location"])
     assert page.status_code == 200 and "上传单位1有限公司" in page.content.decode()
-    assert client.post(reverse("employers:employer_import_commit", args=[job.pk])).status_code == 302
+    with tasks_in_process():  # the commit runs in a worker
+        assert client.post(reverse("employers:employer_import_commit", args=[job.pk])).status_code == 302
     assert Employer.objects.filter(name="上传单位1有限公司").exists()
 
 
@@ -265,3 +267,13 @@ def test_the_status_word_an_export_writes_is_one_the_upload_reads(status):
     with translation.override("zh-hans"):
         label = str(Employer.Status(status).label)
     assert read_status(label) == status
+
+
+def test_ledger_upload_of_only_unchanged_rows_offers_no_commit(client, tree, county_staff):
+    content = xlsx_bytes([row(1), row(2)])
+    commit_import(job=validate(tree.county_a, county_staff, content), actor=county_staff)
+    again = validate(tree.county_a, county_staff, content)
+    client.force_login(county_staff)
+    html = client.get(reverse("employers:employer_import_detail", args=[again.pk])).content.decode()
+    assert 'id="import-commit"' not in html
+    assert "Nothing would change: every row is already in the ledger." in html

@@ -85,7 +85,7 @@ def test_county_staff_creates_employer_with_normalized_credit_code(client, tree,
             "social_credit_code": code.lower(),
             "county": tree.county_a.pk,
             "headcount": 40,
-            "covering_union": tree.union_a1a.pk,
+            "covering_union": tree.union_a1a.code,
             "status": "active",
         },
     )
@@ -139,7 +139,7 @@ def test_a_federation_cannot_cover_an_employer(client, tree, county_staff):
             "county": tree.county_a.pk,
             "headcount": 1,
             "status": "active",
-            "covering_union": tree.township_a1.pk,
+            "covering_union": tree.township_a1.code,
         },
     )
     assert "covering_union" in response.context["form"].errors
@@ -277,7 +277,7 @@ def test_county_staff_creates_an_instructor_in_their_county(client, tree, employ
         reverse("employers:instructor_create"),
         {
             "name": "王指导",
-            "sent_by": tree.county_a.pk,
+            "sent_by": tree.county_a.code,
             "county": tree.county_a.pk,
             "employers": [employers[0].pk],
             "started_on": "2026-01-01",
@@ -323,7 +323,7 @@ def test_county_staff_cannot_name_a_city_level_site(client, tree, county_staff):
     response = client.post(
         reverse("employers:site_create"),
         {
-            "organization": tree.union_a1a.pk,
+            "organization": tree.union_a1a.code,
             "level": "city",
             "year_named": 2026,
             "demonstrates": "x",

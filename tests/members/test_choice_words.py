@@ -14,9 +14,9 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import translation
 
+from apps.imports.models import ImportJob, ImportRow
 from apps.imports.services import commit_import, create_import_job
 from apps.imports.validation import run_validation
-from apps.imports.models import ImportJob, ImportRow
 from apps.members.choice_words import COLUMN_CHOICES, COLUMN_WORDS, ETHNIC_GROUPS, word_key, written_words
 from apps.members.cleaning import parse_word
 from apps.members.forms import MemberForm

@@ -11,6 +11,7 @@ from apps.members.selectors import (
 )
 from apps.organizations.models import Organization
 from tests.members.factories import MemberFactory
+from tests.organizations.factories import bulk_children
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,49 @@ def test_rate_and_new_sector_pages_load_the_county_member_panel(client, tree, ci
     for name in ("employers:rate", "employers:new_sector"):
         body = client.get(reverse(name)).content.decode()
         assert reverse("members:county_counts") in body
+
+
+# --- the count box lists every child (issue 14 part 4 item 11) --------------------------------
+
+
+def test_count_box_links_each_child_to_its_page(tree, county_staff, members, login):
+    html = login(county_staff).get(reverse("members:org_counts", args=[tree.county_a.pk])).content.decode()
+    assert f'<a href="{reverse("organizations:detail", args=["CA1"])}">银雀山街道总工会</a>' in html
+
+
+def test_count_box_pages_through_every_child_and_totals_them_all(tree, county_staff, login):
+    """A county with 147 children showed the first 100 and said nothing of the rest, which
+    held more than half of the members: every child is reachable, the total covers all."""
+    children = bulk_children(tree.township_a1, 120)
+    for child in children[::10]:  # 12 unions with 2 members each, spread over every page
+        MemberFactory.create_batch(2, organization=child)
+    MemberFactory(organization=tree.township_a1)  # one member of the township itself
+    client = login(county_staff)
+    url = reverse("members:org_counts", args=[tree.township_a1.pk])
+    first = client.get(url)
+    html = first.content.decode()
+    assert len(first.context["box"].children) == 50 and first.context["box"].next_offset == 50
+    assert f'{url}?offset=50' in html and "More… (50 of 122 shown)" in html
+    total = html.split('id="org-member-counts-children-total"')[1].split("</tr>")[0]
+    assert "all 122 child organizations" in total and ">24<" in total
+    assert "directly in 银雀山街道总工会" in html and 'id="org-members-total">25<' in html
+    seen = [child.code for child, _counts in first.context["box"].children]
+    offset = 50
+    while offset is not None:
+        page = client.get(url, {"offset": offset})
+        assert "<section" not in page.content.decode()  # rows only, appended in place of "more"
+        seen += [child.code for child, _counts in page.context["box"].children]
+        offset = page.context["box"].next_offset
+    assert len(seen) == len(set(seen)) == 122
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_count_box_queries_do_not_grow_with_children(tree, county_staff, login, size, django_assert_max_num_queries):
+    for child in bulk_children(tree.township_a1, size)[::5]:
+        MemberFactory(organization=child)
+    client = login(county_staff)
+    url = reverse("members:org_counts", args=[tree.township_a1.pk])
+    # session, user, scope root, the organization, its children, the grouped count; session save (3)
+    for query in ({}, {"offset": 50}):
+        with django_assert_max_num_queries(9):
+            assert client.get(url, query).status_code == 200

@@ -102,17 +102,18 @@ def test_status_changes_move_the_member_in_and_out_of_the_figures(tree, branch_o
     member = MemberFactory(organization=tree.union_a1a, worker_category="dispatched")
     today = datetime.date.today()
     for status in ("retained", "withdrawn", "active", "deceased"):
-        member = services.change_status(member=member, status=status, on=today, reason="因为", by=branch_officer)
+        member = services.change_member_status(actor=branch_officer, member=member, status=status, on=today,
+                                                reason="因为")
         assert_exact()
     assert selectors.member_figures(actor=branch_officer)["current"] == 0
 
 
 def test_confirmed_transfer_moves_the_figures_to_the_receiving_union(tree, branch_officer, city_staff):
     member = MemberFactory(organization=tree.union_a1a, status=Member.Status.RETAINED)
-    transfer = services.request_transfer(member=member, to_organization=tree.union_b1, requested_by=branch_officer,
+    transfer = services.request_transfer(actor=branch_officer, member=member, to_organization=tree.union_b1,
                                          reason="调动", side=Transfer.Side.SENDING)
     assert_exact()  # a request changes nothing
-    services.confirm_transfer(transfer=transfer, by=city_staff)
+    services.confirm_transfer(actor=city_staff, transfer=transfer)
     assert_exact()
     assert OrganizationMemberCount.objects.get(organization=tree.union_b1, joined_year=0).retained == 1
     assert OrganizationMemberCount.objects.get(organization=tree.union_a1a, joined_year=0).current == 0
@@ -128,7 +129,7 @@ def test_merge_moves_the_figures_with_the_members(tree, city_staff):
 
 
 def test_dissolving_a_union_with_only_past_members_changes_no_figure(tree, city_staff):
-    """A dissolution is refused while current members remain (lifecycle); past ones stay."""
+    """A dissolution is refused while current members remain (services.move_members_on_merge_or_dissolve); past ones stay."""
     MemberFactory(organization=tree.union_a1b, status=Member.Status.WITHDRAWN)
     MemberFactory(organization=tree.union_a1a)
     before = kept_counts()
@@ -348,3 +349,4 @@ def test_count_button_answers_from_the_figures_what_they_hold_and_counts_the_res
             text = client.get(reverse("members:count"), params).content.decode()
         assert text == f"{expected} members", params
         assert (_member_table_reads(captured.captured_queries) == []) == from_figures, params
+

@@ -24,6 +24,7 @@ def _get_pages(member):
         reverse("members:transfers") + "?direction=incoming",
         reverse("members:transfers") + "?direction=outgoing&status=all",
         reverse("members:transfer_in"),
+        reverse("members:transfers_overdue"),
     ]
 
 

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
+from apps.imports.committing import run_commit
 from apps.imports.models import ImportJob
-from apps.imports.tasks import validate_import
+from apps.imports.tasks import commit_import_task, validate_import
 from apps.imports.validation import run_validation
 from apps.members.models import Member
 from tests.browser.conftest import browser, live_server, page  # noqa: F401  (shared browser fixtures)
@@ -20,6 +21,7 @@ def officer(transactional_db, tree, branch_officer, password, settings, tmp_path
     # No worker here: the test plays the worker itself, so nothing is sent to the broker
     # (a message left there would reach another test's worker).
     monkeypatch.setattr(validate_import, "delay", lambda **kwargs: None)
+    monkeypatch.setattr(commit_import_task, "delay", lambda **kwargs: None)
     return branch_officer
 
 
@@ -49,7 +51,9 @@ def test_upload_shows_progress_then_preview_then_commits(page, officer, password
     assert page.inner_text("#import-tabs a[data-outcome=new] .badge") == "3"
     assert "**************" in page.inner_text("#import-rows")
     page.click("#import-commit")
-    page.wait_for_selector("#import-result")
+    page.wait_for_selector("#import-progress .progress")  # the commit waits for its worker
+    run_commit(job_id=job.pk, actor=officer)  # what the Celery worker does
+    page.wait_for_selector("#import-result", timeout=10_000)
     assert Member.objects.filter(organization=officer.organization).count() == 3
 
 

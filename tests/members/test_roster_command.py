@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from apps.imports.models import ImportJob
 from apps.members.models import Member
-from tests.members.roster_files import csv_bytes, person_id, roster_row, roster_rows, xlsx_bytes
+from tests.members.roster_files import csv_bytes, person_id, person_name, roster_row, roster_rows, xlsx_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ def test_missing_file_exits_2(tree, tmp_path):
 def test_conflicts_become_transfer_requests_only_with_a_user(tree, tmp_path, branch_officer):
     from tests.members.factories import MemberFactory
 
-    MemberFactory(organization=tree.union_b1, id_number=person_id(0))
+    MemberFactory(organization=tree.union_b1, id_number=person_id(0), name=person_name(0))
     path = write(tmp_path, xlsx_bytes(roster_rows(2)))
     code, out = run(path, org=tree.union_a1a.code)
     assert code == 0 and "0 transfer requests, 1 conflicts not requested" in out
@@ -86,3 +86,11 @@ def test_real_process_exit_status_for_bad_usage(tmp_path):
     result = subprocess.run([sys.executable, str(manage), "import_roster", str(tmp_path / "absent.csv"), "--org", "X"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "No such file" in result.stderr
+
+
+def test_the_same_file_again_exits_0_saying_nothing_would_change(tree, tmp_path):
+    path = write(tmp_path, xlsx_bytes(roster_rows(2)))
+    assert run(path, org=tree.union_a1a.code)[0] == 0
+    code, out = run(path, org=tree.union_a1a.code)
+    assert code == 0 and "Nothing would change: every row is already on the roll." in out
+    assert Member.objects.count() == 2

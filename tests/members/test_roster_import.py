@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.db import connection
+from django.http import Http404
 from django.utils import timezone
 
 from apps.core.validators import resident_id_check_char
@@ -20,6 +20,7 @@ from tests.members.roster_files import (
     HEADERS,
     csv_bytes,
     person_id,
+    person_name,
     roster_row,
     roster_rows,
     upload,
@@ -81,7 +82,8 @@ def test_same_file_again_changes_nothing(tree, branch_officer):
 
     again = validate(tree.union_a1a, branch_officer, content)
     assert again.summary["counts"] == {"new": 0, "updated": 0, "unchanged": 4, "conflict": 0, "error": 0}
-    commit_import(job=again, actor=branch_officer)
+    with pytest.raises(ImportRefused, match="Nothing would change: every row is already on the roll."):
+        commit_import(job=again, actor=branch_officer)
     assert list(Member.objects.order_by("id").values()) == before
     assert Member.history.count() == history_count
 
@@ -311,7 +313,7 @@ def test_only_required_columns_is_enough(tree, branch_officer):
 
 
 def test_member_of_another_union_is_a_conflict_that_becomes_a_transfer_request(tree, branch_officer):
-    elsewhere = MemberFactory(organization=tree.union_b1, id_number=person_id(1))
+    elsewhere = MemberFactory(organization=tree.union_b1, id_number=person_id(1), name=person_name(1))
     job = validate(tree.union_a1a, branch_officer, xlsx_bytes(roster_rows(2)))
     assert outcomes(job) == {2: Outcome.NEW, 3: Outcome.CONFLICT}
     assert "another union" in job.rows.get(row_number=3).messages[0][1]
@@ -327,7 +329,7 @@ def test_member_of_another_union_is_a_conflict_that_becomes_a_transfer_request(t
 
 
 def test_re_uploading_a_conflict_does_not_ask_twice(tree, branch_officer):
-    MemberFactory(organization=tree.union_b1, id_number=person_id(1))
+    MemberFactory(organization=tree.union_b1, id_number=person_id(1), name=person_name(1))
     content = xlsx_bytes(roster_rows(2))
     commit_import(job=validate(tree.union_a1a, branch_officer, content), actor=branch_officer)
     job = validate(tree.union_a1a, branch_officer, content)

@@ -117,12 +117,42 @@ def test_preview_error_tab_lists_row_column_and_reason(login, tree, branch_offic
     assert 'id="import-commit"' not in html and 'id="import-errors-download"' in html
 
 
-def test_commit_button_writes_the_members(login, tree, branch_officer):
+def test_commit_button_asks_a_worker_and_the_page_follows_the_commit(login, tree, branch_officer,
+                                                                     django_capture_on_commit_callbacks):
     job = validated_job(tree.union_a1a, branch_officer, roster_rows(3))
     client = login(branch_officer)
-    response = client.post(reverse("members:roster_commit", args=[job.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("members:roster_commit", args=[job.pk]), follow=True)
+    assert len(callbacks) == 1  # the commit task, sent once the request's transaction commits
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTING and job.commit_requested_by == branch_officer
+    assert not Member.objects.exists()  # the request only asks
+    html = response.content.decode()
+    assert 'id="import-progress"' in html and "Committing: waiting for the commit to start" in html
+    progress = client.get(reverse("members:roster_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in progress.content.decode()
+
+
+def test_commit_button_writes_the_members(login, tree, branch_officer, tasks_in_process):
+    job = validated_job(tree.union_a1a, branch_officer, roster_rows(3))
+    client = login(branch_officer)
+    with tasks_in_process():
+        client.post(reverse("members:roster_commit", args=[job.pk]))
     assert Member.objects.filter(organization=tree.union_a1a).count() == 3
+    response = client.get(reverse("members:roster_detail", args=[job.pk]))
     assert 'id="import-result"' in response.content.decode()
+    done = client.get(reverse("members:roster_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_committing_twice_by_double_click_sends_one_commit(login, tree, branch_officer,
+                                                           django_capture_on_commit_callbacks):
+    job = validated_job(tree.union_a1a, branch_officer, roster_rows(2))
+    client = login(branch_officer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("members:roster_commit", args=[job.pk]))
+        client.post(reverse("members:roster_commit", args=[job.pk]))
+    assert len(callbacks) == 1
 
 
 def test_error_report_is_the_uploaded_sheet_with_an_error_column(login, tree, branch_officer):
@@ -150,3 +180,29 @@ def test_upload_page_lists_only_uploads_in_scope(login, tree, branch_officer, si
     validated_job(tree.union_a1b, sibling_officer, roster_rows(1))
     html = login(branch_officer).get(reverse("members:roster_upload")).content.decode()
     assert "乙公司工会" not in html.split('id="roster-recent"')[1]
+
+
+def test_upload_of_only_unchanged_rows_offers_no_commit_and_says_why(login, tree, branch_officer, tasks_in_process):
+    """DESIGN.md "Roster upload": re-uploading the same file changes nothing — so the page
+    says so and offers nothing to commit (issue 14 part 4 item 5)."""
+    client = login(branch_officer)
+    first = validated_job(tree.union_a1a, branch_officer, roster_rows(2))
+    with tasks_in_process():  # the commit runs in the worker
+        client.post(reverse("members:roster_commit", args=[first.pk]))
+    again = validated_job(tree.union_a1a, branch_officer, roster_rows(2))
+    assert again.summary["counts"]["unchanged"] == 2
+    html = client.get(reverse("members:roster_detail", args=[again.pk])).content.decode()
+    assert 'id="import-commit"' not in html
+    assert 'id="import-nothing-to-commit">Nothing would change: every row is already on the roll.<' in html
+    response = client.post(reverse("members:roster_commit", args=[again.pk]), follow=True)
+    assert "Nothing would change" in response.content.decode()
+    again.refresh_from_db()
+    assert again.status == ImportJob.Status.VALIDATED and again.committed_at is None
+
+
+def test_upload_with_one_changed_row_still_offers_the_commit(login, tree, branch_officer):
+    client = login(branch_officer)
+    client.post(reverse("members:roster_commit", args=[validated_job(tree.union_a1a, branch_officer, roster_rows(2)).pk]))
+    more = validated_job(tree.union_a1a, branch_officer, roster_rows(3))
+    html = client.get(reverse("members:roster_detail", args=[more.pk])).content.decode()
+    assert 'id="import-commit"' in html and "import-nothing-to-commit" not in html

@@ -321,3 +321,14 @@ def test_branch_officer_gets_403_on_create(client, tree, branch_officer):
     client.force_login(branch_officer)
     assert client.get(reverse("organizations:create")).status_code == 403
     assert _create(client, "CA1a", code="S1", name="x", kind=K.GRASSROOTS).status_code == 403
+
+
+def test_history_names_the_demo_seed_in_words_not_its_command_name(client, tree, city_staff, chinese_default):
+    """A reason written by a tool (seed_demo) reads as 演示数据 on the page (issue 14, 4.4)."""
+    org = tree.union_a1a
+    org._change_reason = "seed_demo"
+    org.name = "甲公司工会（演示）"
+    org.save()
+    client.force_login(city_staff)
+    page = client.get(reverse("organizations:detail", args=[org.code])).content.decode()
+    assert "演示数据" in page and "seed_demo" not in page

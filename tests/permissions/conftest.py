@@ -27,6 +27,7 @@ def _fast_sweep(settings, tmp_path):
     # Users are made per test; PBKDF2 would cost ~0.3 s each. Uploads and exports go to tmp_path.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
+    settings.ASSISTANCE_FILES_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

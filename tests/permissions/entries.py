@@ -178,6 +178,44 @@ def post_action(owner: int | Expect, capability: str, kwargs: Builder, users=WRI
 
 
 INCOMING_LIST = redirect("members:transfers", query="?direction=incoming")
+# County A's instructor, seen by county A staff and not by county B's.
+INSTRUCTOR_LIST = Entry(
+    get=GET_PAGE,
+    marker=lambda w: w.instructor.name,
+    owner="county_staff",
+    sibling="county_b_staff",
+    list_filter=county_a_pk,
+)
+
+# assistance
+hardship_file = arg("pk", "hardship_file.pk")
+active_file = arg("pk", "active_file.pk")
+pending_record = arg("pk", "pending_record.pk")
+follow_up = arg("pk", "follow_up.pk")
+problem = arg("pk", "problem.pk")
+attachment = arg("pk", "attachment.pk")
+legal_case = arg("pk", "legal_case.pk")
+campaign = arg("pk", "campaign.pk")
+recipient = arg("pk", "recipient.pk")
+notification = arg("pk", "notification.pk")
+DRAFT_PAGE = redirect("assistance:file_detail", hardship_file)
+ACTIVE_PAGE = redirect("assistance:file_detail", active_file)
+CAMPAIGN_PAGE = redirect("assistance:campaign_detail", campaign)
+# The city's step: a city-staff role attached to county B is the sibling.
+CITY_STEP = {"owner": "city_staff", "sibling": "county_b_city_clerk", "lacking": "county_staff"}
+
+
+def hardship_name(w):
+    return w.hardship_file.head_name
+
+
+def active_name(w):
+    return w.active_file.head_name
+
+
+def county_a_with_assistance(w):
+    _ = w.active_file  # so county A's row has a figure
+    return w.tree.county_a.name
 
 
 # --- the registry ------------------------------------------------------------------------------
@@ -200,6 +238,7 @@ ENTRIES: dict[str, Entry] = {
         post=Call(redirect("login")),
     ),
     "healthz": Entry(public="monitors call it without logging in", get=Call((200, 503)), post=POST_ONLY),
+    "favicon": Entry(public="browsers ask for it on their own, before login", get=Call(302)),
     "password_change": Entry(get=GET_PAGE, post=FORM),
     "password_change_done": Entry(get=GET_PAGE),
     "home": Entry(get=GET_PAGE),
@@ -213,6 +252,8 @@ ENTRIES: dict[str, Entry] = {
     "organizations:detail": Entry(get=GET_PAGE, kwargs=union_code, object=True),
     "organizations:edit": staff_form("organizations.edit", kwargs=union_code, object=True),
     "organizations:tree_children": Entry(get=GET_PAGE, kwargs=union_code, object=True),
+    # The organization picker's matches: union A1a's own search finds it, its sibling's does not.
+    "organizations:search": Entry(get=GET_PAGE, query=lambda w: {"q": w.tree.union_a1a.name}, marker=union_a1a_name),
     "organizations:organization_merge": Entry(
         get=Call(200, "organizations.merge"),
         post=Call(200, "organizations.merge"),
@@ -258,6 +299,10 @@ ENTRIES: dict[str, Entry] = {
     "employers:employer_import_commit": post_action(
         redirect("employers:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
     ),
+    # "check again" on a validated job: refused with a message, back to its page
+    "employers:employer_import_recheck": post_action(
+        redirect("employers:employer_import_detail", ledger_job), "employers.upload", ledger_job, STAFF
+    ),
     "employers:rate": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
     "employers:rate_export": Entry(get=GET_PAGE, marker=county_a_name, **CITY_OVER_COUNTY_B),
     "employers:new_sector": Entry(
@@ -266,13 +311,9 @@ ENTRIES: dict[str, Entry] = {
     "employers:new_sector_export": Entry(
         get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"
     ),
-    "employers:instructor_list": Entry(
-        get=GET_PAGE,
-        marker=lambda w: w.instructor.name,
-        owner="county_staff",
-        sibling="county_b_staff",
-        list_filter=county_a_pk,
-    ),
+    # The list and its export show the same rows.
+    "employers:instructor_list": INSTRUCTOR_LIST,
+    "employers:instructor_export": INSTRUCTOR_LIST,
     "employers:instructor_create": staff_form("employers.edit"),
     # Anyone in scope reads it; recording a visit (POST) is staff's.
     "employers:instructor_detail": Entry(
@@ -280,6 +321,7 @@ ENTRIES: dict[str, Entry] = {
     ),
     "employers:instructor_edit": staff_form("employers.edit", kwargs=instructor, object=True),
     "employers:site_list": Entry(get=GET_PAGE, marker=lambda w: w.site.demonstrates),
+    "employers:site_export": Entry(get=GET_PAGE, marker=lambda w: w.site.demonstrates),
     "employers:site_create": staff_form("organizations.edit"),
     "employers:site_edit": staff_form("organizations.edit", kwargs=site, object=True),
     # --- members
@@ -303,6 +345,9 @@ ENTRIES: dict[str, Entry] = {
     "members:reveal": post_action(200, "members.reveal", member, data=reveal_id),
     "members:transfer_out": writer_form("members.transfer", kwargs=member, object=True),
     "members:transfers": Entry(get=GET_PAGE, marker=lambda w: w.incoming_transfer.member.name),
+    # The clerk above both unions; which rows it lists is tested in tests/members/test_transfers.py
+    # (the world's transfers are not overdue).
+    "members:transfers_overdue": Entry(get=GET_PAGE, owner="county_staff", sibling="county_b_staff"),
     "members:transfer_in": writer_form("members.transfer"),
     "members:transfer_confirm": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),
     "members:transfer_reject": post_action(INCOMING_LIST, "members.confirm_transfer", incoming_transfer),
@@ -330,6 +375,68 @@ ENTRIES: dict[str, Entry] = {
     "members:roster_commit": post_action(
         redirect("members:roster_detail", roster_job), "members.upload", roster_job
     ),
+    "members:roster_recheck": post_action(  # on a validated job: refused, back to its page
+        redirect("members:roster_detail", roster_job), "members.upload", roster_job
+    ),
+    # --- hardship assistance (issue 16). Step URLs without the file's version answer with
+    # the service's message on the file's page (nothing written); rights and scope come first.
+    "assistance:file_list": Entry(get=GET_PAGE, marker=hardship_name, list_filter=org_a1a),
+    "assistance:queue_counts": Entry(get=GET_PAGE),
+    "assistance:file_create": writer_form("assistance.submit"),
+    "assistance:file_export": Entry(
+        get=Call(200, "assistance.reveal"), query=unmasked, marker=hardship_name, list_filter=org_a1a, **WRITER
+    ),
+    "assistance:file_detail": Entry(get=GET_PAGE, kwargs=hardship_file, object=True),
+    "assistance:file_edit": writer_form("assistance.submit", kwargs=hardship_file, object=True),
+    "assistance:file_submit": post_action(DRAFT_PAGE, "assistance.submit", hardship_file),
+    "assistance:file_review": post_action(DRAFT_PAGE, "assistance.review", hardship_file, STAFF),
+    "assistance:file_approve": post_action(DRAFT_PAGE, "assistance.approve", hardship_file, CITY_STEP),
+    "assistance:file_reject": post_action(DRAFT_PAGE, "assistance.review", hardship_file, STAFF),
+    "assistance:file_reverify": writer_form("assistance.submit", kwargs=active_file, object=True),
+    "assistance:file_renew": post_action(ACTIVE_PAGE, "assistance.review", active_file, STAFF),
+    "assistance:file_exit": post_action(ACTIVE_PAGE, "assistance.review", active_file, STAFF),
+    "assistance:file_reveal": post_action(200, "assistance.reveal", hardship_file, data=const(field="bank_account")),
+    "assistance:attachment_upload": post_action(DRAFT_PAGE, "assistance.record", hardship_file),
+    "assistance:attachment_download": Entry(get=GET_PAGE, kwargs=attachment, object=True),
+    "assistance:follow_up_record": post_action(
+        redirect("assistance:file_detail", lambda w: {"pk": w.follow_up.file_id}), "assistance.record", follow_up
+    ),
+    "assistance:record_create": writer_form("assistance.record", kwargs=active_file, object=True),
+    "assistance:record_approve": post_action(ACTIVE_PAGE, "assistance.approve_record", pending_record, STAFF),
+    "assistance:record_reject": post_action(ACTIVE_PAGE, "assistance.approve_record", pending_record, STAFF),
+    "assistance:records_pending": Entry(
+        get=Call(200, "assistance.approve_record"), marker=lambda w: w.pending_record.file.head_name, **STAFF
+    ),
+    "assistance:records_export": Entry(
+        get=Call(200, "assistance.reveal"), query=unmasked, marker=active_name, **WRITER
+    ),
+    "assistance:totals": Entry(get=GET_PAGE, marker=county_a_with_assistance, **CITY_OVER_COUNTY_B),
+    "assistance:visit_create": writer_form("assistance.record", kwargs=active_file, object=True),
+    "assistance:problem_advance": post_action(ACTIVE_PAGE, "assistance.record", problem),
+    "assistance:legal_list": Entry(get=GET_PAGE, marker=lambda w: w.legal_case.worker_name),
+    "assistance:legal_create": writer_form("assistance.record"),
+    "assistance:legal_edit": writer_form("assistance.record", kwargs=legal_case, object=True),
+    "assistance:campaign_list": Entry(
+        get=GET_PAGE, marker=lambda w: w.campaign.name, owner="county_staff", sibling="county_b_staff"
+    ),
+    "assistance:campaign_create": staff_form("assistance.campaign"),
+    "assistance:campaign_detail": Entry(
+        get=GET_PAGE, kwargs=campaign, object=True, owner="county_staff", sibling="county_b_staff"
+    ),
+    "assistance:campaign_select": post_action(CAMPAIGN_PAGE, "assistance.campaign", campaign, STAFF),
+    "assistance:campaign_add_worker": post_action(CAMPAIGN_PAGE, "assistance.campaign", campaign, STAFF),
+    "assistance:campaign_deliver": post_action(
+        redirect("assistance:campaign_detail", lambda w: {"pk": w.recipient.campaign_id}), "assistance.record",
+        recipient,
+    ),
+    # --- notifications: each user's own
+    "notifications:list": Entry(get=GET_PAGE, marker=lambda w: w.notification.title),
+    "notifications:bell": Entry(get=GET_PAGE),
+    "notifications:read": Entry(
+        get=POST_ONLY, post=Call(redirect("notifications:list")), kwargs=notification, object=True
+    ),
+    "notifications:read_all": Entry(get=POST_ONLY, post=Call(redirect("notifications:list"))),
+    "notifications:preferences": Entry(get=POST_ONLY, post=Call(redirect("notifications:list"))),
 }
 
 # URL patterns the sweep leaves alone, each with its reason: by namespace ...

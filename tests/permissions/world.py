@@ -6,16 +6,24 @@ Names that a list page shows are unique markers, so "the sibling's page does not
 the owner's row" is a plain substring test.
 """
 
+import datetime
+from decimal import Decimal
 from functools import cached_property
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from apps.accounts.models import SensitiveAccess
+from apps.accounts.services import record_sensitive_access
 from apps.imports.services import create_import_job
 from apps.imports.validation import run_validation
-from apps.accounts.models import SensitiveAccess
-from apps.imports.models import ImportJob
-from apps.accounts.services import record_sensitive_access
 from apps.members.models import MemberExport, Transfer
+from apps.assistance import services as assistance, services_aid
+from apps.assistance.choices import FileStatus
+from apps.assistance.models import AssistanceSettings, FollowUp, LivingStandard
+from apps.notifications.models import Notification
+from apps.notifications.services import notify
+from tests.assistance.factories import advance, household_data
 from tests.members.factories import MemberFactory, TransferFactory, id_number_for
 from tests.members.roster_files import roster_rows, upload, xlsx_bytes
 from tests.employers.factories import (
@@ -24,6 +32,8 @@ from tests.employers.factories import (
     WorkInstructorFactory,
     credit_code,
 )
+from tests.members.factories import MemberFactory, TransferFactory, id_number_for
+from tests.members.roster_files import roster_rows, upload, xlsx_bytes
 
 MEMBER_NAME = "甲会员标记"
 INCOMING_NAME = "丙转入标记"
@@ -32,6 +42,12 @@ INSTRUCTOR_NAME = "甲标记指导员"
 SITE_DEMONSTRATES = "甲标记示范内容"
 ROSTER_FILE = "甲标记名册.xlsx"
 LEDGER_FILE = "甲标记台账.xlsx"
+HARDSHIP_NAME = "甲困难户标记"
+ACTIVE_NAME = "甲帮扶户标记"
+LEGAL_NAME = "甲维权职工标记"
+CAMPAIGN_NAME = "甲区冬送温暖标记"
+NOTIFICATION_TITLE = "甲标记通知"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 class World:
@@ -151,3 +167,81 @@ class World:
             rows=1,
             file=ContentFile(b"PK-not-really-xlsx", name="members.xlsx"),
         )
+
+    # --- assistance and notifications ---------------------------------------------------
+
+    def _hardship_file(self, name: str, n: int, to: str):
+        LivingStandard.objects.get_or_create(county=self.tree.county_a, effective_from=datetime.date(2020, 1, 1),
+                                             defaults={"monthly_amount": Decimal(800)})
+        data, household = household_data(n, head_name=name)
+        officer = self.user("branch_officer")
+        file = assistance.create_file(actor=officer, organization=self.tree.union_a1a, data=data,
+                                      household=household)
+        return advance(file, to, officer=officer, county=self.user("county_staff"), city=self.user("city_staff"))
+
+    @cached_property
+    def hardship_file(self):
+        """A draft of union A1a: the branch edits, submits; the sweep's step URLs answer with a message."""
+        return self._hardship_file(HARDSHIP_NAME, 910_001, FileStatus.DRAFT)
+
+    @cached_property
+    def active_file(self):
+        """An active file of union A1a with one given record (money that counts in the totals)."""
+        file = self._hardship_file(ACTIVE_NAME, 910_002, FileStatus.ACTIVE)
+        services_aid.record_assistance(actor=self.user("county_staff"), file=file, data={
+            "kind": "winter_warmth", "amount": "300.00", "given_on": datetime.date.today(),
+            "fund_source": "upper_subsidy", "delivered_by": "兰山区总工会"})
+        return file
+
+    @cached_property
+    def pending_record(self):
+        """Money above the threshold recorded by union A1a's officer: county A approves it."""
+        AssistanceSettings.objects.get_or_create(defaults={"approval_threshold": Decimal(1000)})
+        return services_aid.record_assistance(actor=self.user("branch_officer"), file=self.active_file, data={
+            "kind": "medical", "amount": "5000.00", "given_on": datetime.date.today(), "fund_source": "own_funds",
+            "delivered_by": "甲公司工会"})
+
+    @cached_property
+    def follow_up(self):
+        file = self._hardship_file("甲脱困户", 910_003, FileStatus.EXITED)
+        return FollowUp.objects.filter(file=file).order_by("months").first()
+
+    @cached_property
+    def problem(self):
+        visit = services_aid.record_visit(
+            actor=self.user("branch_officer"), file=self.active_file,
+            data={"visited_on": datetime.date.today(), "visitors": "王强", "findings": "屋顶漏雨"},
+            problems=[{"description": "修屋顶", "due_on": datetime.date.today()}])
+        return visit.problems.get()
+
+    @cached_property
+    def attachment(self):
+        return assistance.add_attachment(actor=self.user("branch_officer"), file=self.hardship_file, kind="income",
+                                         upload=SimpleUploadedFile("证明.pdf", PDF))
+
+    @cached_property
+    def legal_case(self):
+        return services_aid.create_legal_case(actor=self.user("branch_officer"), organization=self.tree.union_a1a, data={
+            "worker_name": LEGAL_NAME, "dispute_kind": "wages", "handler": "律师", "stage": "accepted",
+            "opened_on": datetime.date.today()})
+
+    @cached_property
+    def campaign(self):
+        """County A's winter campaign with union A1a's active household chosen."""
+        campaign = services_aid.create_campaign(
+            actor=self.user("county_staff"), organizer=self.tree.county_a,
+            data={"season": "winter", "year": datetime.date.today().year, "name": CAMPAIGN_NAME, "budget": "5000"},
+            allocations={self.tree.county_a: "5000"})
+        services_aid.select_campaign_files(actor=self.user("county_staff"), campaign=campaign,
+                                           files=[self.active_file])
+        return campaign
+
+    @cached_property
+    def recipient(self):
+        return self.campaign.recipients.get()
+
+    @cached_property
+    def notification(self):
+        """A notification of union A1a's branch officer."""
+        (pk,) = notify(recipients=[self.user("branch_officer")], title=NOTIFICATION_TITLE)
+        return Notification.objects.get(pk=pk)

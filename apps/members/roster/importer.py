@@ -7,7 +7,8 @@ current memberships of the whole city, one query per chunk:
 - no current membership anywhere            → new
 - current member of the target union         → updated (some field differs) or unchanged
 - current member of ANOTHER union            → transfer conflict: never a silent move; on
-                                               commit it becomes a transfer request
+                                               commit it becomes a transfer request that
+                                               the other union decides, if the name agrees
 
 Commit is set-based SQL from the staged rows (INSERT … SELECT, UPDATE … FROM) with the
 simple-history rows and the kept member figures (apps.members.counts) written by the same
@@ -17,6 +18,7 @@ when, "roster upload") and the organization's figures are exact when the commit 
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +31,7 @@ from apps.imports.models import ImportRow
 from .. import counts
 from ..cleaning import clean_member_input, parse_word
 from ..models import CURRENT_STATUSES, Member, MemberStatus, Sex, Transfer, WorkerCategory
-from ..services import match_employer, request_transfer
+from ..services import match_employer, record_id_lookup, request_transfer
 from .columns import ROSTER_COLUMNS
 
 Outcome = ImportRow.Outcome
@@ -56,12 +58,14 @@ class RosterImporter(BaseImporter):
     columns: tuple[Column, ...] = ROSTER_COLUMNS
     key_fields = ("id_number",)
     capability = "members.upload"
+    commit_chunk_size = 5000  # file rows per commit statement (progress between them)
 
     def __init__(self, *, job):
         super().__init__(job=job)
         self._employers: dict[str, int | None] = {}
         self._choices: dict = {}
         self._cells: dict = {}  # clean_member_input's cache of repeated cells, this upload only
+        self._last_row: int | None = None  # the last staged row number (commit)
 
     # --- validation ----------------------------------------------------------------------
 
@@ -153,8 +157,8 @@ class RosterImporter(BaseImporter):
             ).values_list("member_id", "to_organization_id")
         )
         messages = {
-            None: _("This person is a current member of another union organization; committing asks for a "
-                    "membership transfer to this union."),
+            None: _("This person is a current member of another union organization; committing asks that "
+                    "union for a membership transfer to this union, if the name agrees with its record."),
             self.organization.pk: _("This person is a current member of another union organization; a "
                                     "transfer to this union is already waiting for a decision."),
         }
@@ -181,9 +185,9 @@ class RosterImporter(BaseImporter):
             "today": timezone.localdate(), "user": getattr(actor, "pk", None),
             "reason": (_("roster upload %(file)s") % {"file": self.job.original_name})[:100],
         }
-        created = self._insert_new(params)
-        updated = self._update_changed(fields, params)
-        requested, skipped = self._request_transfers(actor)
+        created = self._in_row_ranges(self._insert_new_sql(), params, written=0)
+        updated = self._update_changed(fields, params, written=created)
+        requested, skipped = self._request_transfers(actor, written=created + updated)
         return {"created": created, "updated": updated, "transfers_requested": requested,
                 "transfers_not_requested": skipped}
 
@@ -192,7 +196,25 @@ class RosterImporter(BaseImporter):
             cursor.execute(sql, params)
             return cursor.rowcount
 
-    def _insert_new(self, params: dict) -> int:
+    def _in_row_ranges(self, sql: str, params: dict, *, written: int) -> int:
+        """Run a set-based statement over the staged rows one range of file rows at a time
+        (the statement filters on %(after)s < row_number <= %(upto)s), reporting progress
+        after each: still a few statements for 100,000 rows, in the caller's transaction."""
+        done = 0
+        if self._last_row is None:
+            self._last_row = ImportRow.objects.filter(job=self.job).aggregate(last=Max("row_number"))["last"] or 0
+        for after in range(0, self._last_row, self.commit_chunk_size):
+            done += self._execute(sql, {**params, "after": after, "upto": after + self.commit_chunk_size})
+            self.report_written(written + done)
+        return done
+
+    def _staged_rows_sql(self, outcome: str, columns: str) -> str:
+        return (
+            f"SELECT {columns} FROM {ImportRow._meta.db_table} WHERE job_id = %(job)s AND outcome = '{outcome}' "
+            f"AND row_number > %(after)s AND row_number <= %(upto)s"
+        )
+
+    def _insert_new_sql(self) -> str:
         values = [f for f in _TEXT_FIELDS if f != "employer_name"] + [
             "birth_date", "joined_on", "worker_category", "employer_name", "employer_id"]
         columns = ", ".join(
@@ -200,24 +222,21 @@ class RosterImporter(BaseImporter):
             + ["organization_id", "status", "status_changed_on", "status_reason", "created_at", "updated_at"]
         )
         selected = ", ".join(_sql_value(f) for f in values)
-        sql = (
-            f"WITH src AS (SELECT data AS d FROM {ImportRow._meta.db_table} "
-            f"            WHERE job_id = %(job)s AND outcome = '{Outcome.NEW}'), "
+        return (
+            f"WITH src AS ({self._staged_rows_sql(Outcome.NEW, 'data AS d')}), "
             f"ins AS (INSERT INTO {Member._meta.db_table} ({columns}) "
             f"        SELECT {selected}, %(org)s, '{MemberStatus.ACTIVE}', %(today)s, '', %(now)s, %(now)s "
             f"        FROM src RETURNING *), "
             f"kept AS ({counts.delta_sql('SELECT organization_id, status, worker_category, joined_on, 1 FROM ins')}) "
         ) + history_insert_sql(Member, "ins", history_type="+")
-        return self._execute(sql, params)
 
-    def _update_changed(self, fields: list[str], params: dict) -> int:
+    def _update_changed(self, fields: list[str], params: dict, *, written: int) -> int:
         expected = ImportRow.objects.filter(job=self.job, outcome=Outcome.UPDATED).count()
         if not expected:
             return 0
         # Only the columns the file has: a roster without phones does not wipe them.
         assignments = ", ".join(f"{Member._meta.get_field(f).column} = {_sql_value(f)}" for f in fields)
-        staged = (f"SELECT target_id, data AS d FROM {ImportRow._meta.db_table} "
-                  f"WHERE job_id = %(job)s AND outcome = '{Outcome.UPDATED}'")
+        staged = self._staged_rows_sql(Outcome.UPDATED, "target_id, data AS d")
         members = (f"m.organization_id = %(org)s "
                    f"AND m.status IN ('{MemberStatus.ACTIVE}', '{MemberStatus.RETAINED}')")
         old, source, kept = "", f"({staged}) r WHERE m.id = r.target_id AND {members}", ""
@@ -234,28 +253,42 @@ class RosterImporter(BaseImporter):
             f"WITH {old}upd AS (UPDATE {Member._meta.db_table} m SET {assignments}, updated_at = %(now)s "
             f"             FROM {source} RETURNING m.*){kept} "
         ) + history_insert_sql(Member, "upd", history_type="~")
-        count = self._execute(sql, params)
+        count = self._in_row_ranges(sql, params, written=written)
         if count != expected:
             raise StaleImport(f"{expected - count} members changed since validation")
         return count
 
-    def _request_transfers(self, actor) -> tuple[int, int]:
-        """Each conflict becomes a transfer request into this union (receiving side), unless
-        one is already pending; the command line (no user) only reports them."""
+    def _request_transfers(self, actor, *, written: int) -> tuple[int, int]:
+        """Each conflict becomes a transfer request into this union (receiving side: the
+        sending union decides), as the request form would make it: only when the file's name
+        agrees with the member's, each lookup in the access log. None when one is already
+        pending; the command line (no user) only reports them. A name that does not agree
+        counts as "not requested", like a pending one, and the preview says the same for both."""
         requested = skipped = 0
-        targets = ImportRow.objects.filter(job=self.job, outcome=Outcome.CONFLICT).values_list("target_id", flat=True)
-        members = Member.objects.filter(pk__in=list(targets)).select_related("organization")
+        conflicts = ImportRow.objects.filter(job=self.job, outcome=Outcome.CONFLICT)
+        names = dict(conflicts.values_list("target_id", "data__name"))
+        via = _("roster upload %(file)s") % {"file": self.job.original_name}  # the request's reason too
+        members = Member.objects.filter(pk__in=list(names)).select_related("organization")
         for member in members:
             if actor is None or not member.is_current or member.organization_id == self.organization.pk:
                 skipped += 1
                 continue
+            matched = member.name == names[member.pk]
+            record_id_lookup(
+                actor=actor, id_number=member.id_number, found=member, matched=matched,
+                organization=self.organization, via=via,
+            )
+            if not matched:
+                skipped += 1
+                continue
             try:
                 request_transfer(
-                    member=member, to_organization=self.organization, requested_by=actor,
-                    reason=_("roster upload %(file)s") % {"file": self.job.original_name},
-                    side=Transfer.Side.RECEIVING,
+                    member=member, to_organization=self.organization, actor=actor,
+                    reason=via, side=Transfer.Side.RECEIVING,
                 )
                 requested += 1
             except ValidationError:  # already pending: nothing new to ask
                 skipped += 1
+            if (requested + skipped) % 200 == 0:
+                self.report_written(written + requested + skipped)
         return requested, skipped

@@ -1,7 +1,7 @@
 """`python manage.py import_roster FILE --org CODE [--dry-run]` (DESIGN.md "Public surface").
 
 The same pipeline as the web upload, run synchronously. Exit 0: imported (or, with
---dry-run, valid); 1: refused, nothing written (prints the summary and every row
+--dry-run, valid; or every row already on the roll, so nothing to write); 1: refused, nothing written (prints the summary and every row
 error); 2: bad usage (unknown organization, missing file).
 """
 
@@ -60,6 +60,10 @@ class Command(BaseCommand):
             job.file.delete(save=False)
             job.delete()
             self.stdout.write("Dry run: nothing was written.")
+            return
+        if not job.would_change:
+            # Every row is on the roll already: the file is in, and there is nothing to write.
+            self.stdout.write(job.nothing_to_commit)
             return
         committed = time.monotonic()
         try:

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0011_ethnicity_gb3304_names'),
+        ('members', '0012_transfer_decided_across_sides'),
         ('organizations', '0003_ledger_moved_to_employers'),
     ]
 

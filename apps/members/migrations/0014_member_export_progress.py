@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0012_organization_member_count'),
+        ('members', '0013_organization_member_count'),
     ]
 
     operations = [

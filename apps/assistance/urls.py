@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views, views_aid
+
+app_name = "assistance"
+urlpatterns: list = [
+    path("", views.file_list, name="file_list"),
+    path("queues/", views.queue_counts, name="queue_counts"),
+    path("files/new/", views.file_create, name="file_create"),
+    path("files/export/", views.file_export, name="file_export"),
+    path("files/<int:pk>/", views.file_detail, name="file_detail"),
+    path("files/<int:pk>/edit/", views.file_edit, name="file_edit"),
+    path("files/<int:pk>/submit/", views.file_submit, name="file_submit"),
+    path("files/<int:pk>/review/", views.file_review, name="file_review"),
+    path("files/<int:pk>/approve/", views.file_approve, name="file_approve"),
+    path("files/<int:pk>/reject/", views.file_reject, name="file_reject"),
+    path("files/<int:pk>/reverify/", views.file_reverify, name="file_reverify"),
+    path("files/<int:pk>/renew/", views.file_renew, name="file_renew"),
+    path("files/<int:pk>/exit/", views.file_exit, name="file_exit"),
+    path("files/<int:pk>/reveal/", views.file_reveal, name="file_reveal"),
+    path("files/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("follow-ups/<int:pk>/", views.follow_up_record, name="follow_up_record"),
+    path("files/<int:pk>/assistance/new/", views_aid.record_create, name="record_create"),
+    path("assistance/<int:pk>/approve/", views_aid.record_approve, name="record_approve"),
+    path("assistance/<int:pk>/reject/", views_aid.record_reject, name="record_reject"),
+    path("assistance/pending/", views_aid.records_pending, name="records_pending"),
+    path("assistance/export/", views_aid.records_export, name="records_export"),
+    path("totals/", views_aid.totals, name="totals"),
+    path("files/<int:pk>/visits/new/", views_aid.visit_create, name="visit_create"),
+    path("problems/<int:pk>/", views_aid.problem_advance, name="problem_advance"),
+    path("legal-aid/", views_aid.legal_list, name="legal_list"),
+    path("legal-aid/new/", views_aid.legal_create, name="legal_create"),
+    path("legal-aid/<int:pk>/", views_aid.legal_edit, name="legal_edit"),
+    path("campaigns/", views_aid.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views_aid.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views_aid.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/select/", views_aid.campaign_select, name="campaign_select"),
+    path("campaigns/<int:pk>/workers/", views_aid.campaign_add_worker, name="campaign_add_worker"),
+    path("recipients/<int:pk>/deliver/", views_aid.campaign_deliver, name="campaign_deliver"),
+]
