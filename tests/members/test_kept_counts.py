@@ -12,6 +12,7 @@ import threading
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
@@ -19,12 +20,18 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.imports.services import commit_import, create_import_job
+from apps.imports import attempts, committing
+from apps.imports.committing import run_commit
+from apps.imports.models import ImportJob
+from apps.imports.services import ImportRefused, commit_import, create_import_job, request_commit
 from apps.imports.validation import run_validation
 from apps.members import counts, selectors, services
 from apps.members.models import Member, OrganizationMemberCount, Transfer
+from apps.members.roster.importer import RosterImporter
 from apps.members.tasks import recount_member_figures
 from apps.organizations.services import dissolve_organization, merge_organization
+from tests.accounts.factories import UserFactory
+from tests.assistance.factories import advance, living_standards, make_file
 from tests.members.factories import MemberFactory
 from tests.members.roster_files import person_id, person_name, roster_row, upload, xlsx_bytes
 
@@ -350,3 +357,129 @@ def test_count_button_answers_from_the_figures_what_they_hold_and_counts_the_res
         assert text == f"{expected} members", params
         assert (_member_table_reads(captured.captured_queries) == []) == from_figures, params
 
+
+# --- write paths main added beside the series: two-sided transfers, retried commits, assistance ---
+
+
+def _kept_current(org) -> int:
+    row = OrganizationMemberCount.objects.filter(organization=org, joined_year=0).first()
+    return row.current if row else 0
+
+
+def test_two_sided_transfer_decisions_move_the_figures_exactly_when_the_membership_moves(
+    tree, branch_officer, city_staff
+):
+    """Either side asks and the other decides (DESIGN.md "Membership transfer"): a request, a
+    refusal, a withdrawal and a refused confirm change no figure; a confirm by the sending side
+    or by a clerk above both (decided_across_sides) moves exactly one membership."""
+    officer_b1 = UserFactory(username="branch_b1", role="branch_officer", organization=tree.union_b1)
+    members = MemberFactory.create_batch(4, organization=tree.union_a1a, worker_category="migrant")
+    before = kept_counts()
+
+    def ask(member):  # the receiving union asks; the sending union (A1a) decides
+        return services.request_transfer(actor=officer_b1, member=member, to_organization=tree.union_b1,
+                                         reason="调动", side=Transfer.Side.RECEIVING)
+
+    refused, withdrawn, confirmed, across = (ask(m) for m in members)
+    services.reject_transfer(actor=branch_officer, transfer=refused, note="不同意")
+    services.cancel_transfer(actor=officer_b1, transfer=withdrawn)
+    with pytest.raises(PermissionDenied):  # the side that asked never confirms its own request
+        services.confirm_transfer(actor=officer_b1, transfer=confirmed)
+    assert kept_counts() == before
+    assert_exact()
+
+    services.confirm_transfer(actor=branch_officer, transfer=confirmed)
+    assert_exact()
+    assert (_kept_current(tree.union_a1a), _kept_current(tree.union_b1)) == (3, 1)
+    services.confirm_transfer(actor=city_staff, transfer=across)
+    across.refresh_from_db()
+    assert across.decided_across_sides
+    assert_exact()
+    assert (_kept_current(tree.union_a1a), _kept_current(tree.union_b1)) == (2, 2)
+    assert OrganizationMemberCount.objects.get(organization=tree.union_b1, joined_year=0).migrant == 2
+
+
+def _roster_job_with_every_outcome(tree, user, other_union_member):
+    commit_import(job=_validate(tree.union_a1a, user, [roster_row(n) for n in range(4)]), actor=user)
+    rows = [roster_row(0), roster_row(1, 职工类别="农民工"), roster_row(2, 入会日期="2016-07-01"),
+            roster_row(3, 手机号码="13912345678"), roster_row(other_union_member),
+            *[roster_row(n) for n in range(60, 66)]]
+    return _validate(tree.union_a1a, user, rows)
+
+
+def test_a_commit_try_given_up_halfway_leaves_no_figure_and_the_next_try_counts_once(
+    tree, city_staff, monkeypatch
+):
+    """A commit try the sweeper gave up on stops at its next progress report and its one
+    transaction rolls back, figures and all (apps/imports/committing.py); the next try commits
+    every row once, and a redelivered message changes nothing (per the issue: exact after
+    every write, whatever the worker does)."""
+    MemberFactory(organization=tree.union_b1, id_number=person_id(50))
+    job = _roster_job_with_every_outcome(tree, city_staff, 50)
+    request_commit(job=job, actor=city_staff, enqueue=False)
+    monkeypatch.setattr(RosterImporter, "commit_chunk_size", 2)  # several ranges per statement
+    before = kept_counts()
+    reports = []
+
+    def given_up(self, rows):
+        reports.append(rows)
+        if rows:  # some rows (and their figures) are written in the open transaction
+            raise attempts.Superseded("the sweeper sent another try")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(committing._Progress, "__call__", given_up)
+        job = run_commit(job_id=job.pk, actor=city_staff)
+    assert 0 < reports[-1] < 10 and job.status == ImportJob.Status.COMMITTING  # stopped partway
+    assert kept_counts() == before
+    assert_exact()
+
+    job = run_commit(job_id=job.pk, actor=city_staff)  # the next try
+    assert (job.status, job.attempts) == (ImportJob.Status.COMMITTED, 2)
+    assert_exact()
+    assert _kept_current(tree.union_a1a) == 10
+    after = kept_counts()
+    run_commit(job_id=job.pk, actor=city_staff)  # the message delivered again: left alone
+    commit_import(job=job, actor=city_staff)
+    assert kept_counts() == after
+    assert_exact()
+
+
+def test_a_commit_refused_after_its_first_statement_leaves_no_figure(tree, city_staff, branch_officer):
+    """The roll changed since validation (an updated row's member withdrew): the commit fails
+    after its INSERT of the new rows ran, and the figures of those rows roll back with them."""
+    MemberFactory(organization=tree.union_b1, id_number=person_id(50))
+    job = _roster_job_with_every_outcome(tree, city_staff, 50)
+    changed = Member.objects.get(id_number=person_id(1))
+    services.change_member_status(actor=branch_officer, member=changed, status="withdrawn",
+                                  on=datetime.date.today(), reason="退会")
+    before = kept_counts()
+    with pytest.raises(ImportRefused):
+        commit_import(job=job, actor=city_staff)
+    assert kept_counts() == before
+    assert_exact()
+
+
+def test_hardship_assistance_writes_change_no_figure(tree, branch_officer, county_staff, city_staff, settings,
+                                                     tmp_path):
+    """Assistance (issue 16) writes files about members' households, never the roll."""
+    settings.ASSISTANCE_FILES_ROOT = tmp_path / "private"
+    living_standards(tree.county_a, tree.county_b)
+    MemberFactory.create_batch(2, organization=tree.union_a1a)
+    before = kept_counts()
+    file = make_file(branch_officer, tree.union_a1a)
+    advance(file, "active", officer=branch_officer, county=county_staff, city=city_staff)
+    assert kept_counts() == before
+    assert_exact()
+
+
+def test_the_count_box_shows_who_joined_this_year_for_the_subtree_and_each_child(tree, county_staff, client):
+    this_year = datetime.date.today().replace(month=1, day=1)
+    MemberFactory.create_batch(2, organization=tree.union_a1a, joined_on=this_year)
+    MemberFactory(organization=tree.union_a1b, joined_on=this_year)
+    MemberFactory(organization=tree.union_a1b, joined_on=datetime.date(2015, 1, 1))
+    client.force_login(county_staff)
+    box = client.get(reverse("members:org_counts", args=[tree.county_a.pk])).context["box"]
+    assert (box.total["members"], box.total["joined"], box.year) == (4, 3, this_year.year)
+    assert sum(counts["joined"] for _, counts in box.children) == box.children_total["joined"] == 3
+    body = client.get(reverse("members:org_counts", args=[tree.county_a.pk])).content.decode()
+    assert f'id="org-members-joined">3<' in body and f"joined in {this_year.year}" in body
