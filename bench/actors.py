@@ -1,19 +1,21 @@
 """Who the benchmark acts as, and what they look for.
 
-The county is the one with the most members and the branch union the biggest union
-inside it, so every sample row is in all three users' scopes and the branch user's
-lists are the heaviest a branch officer has. The users are made inside the caller's
-rolled-back transaction and never outlive the run.
+The county is the one with the most current members (its county user has the heaviest
+county scope) and the branch union the biggest union inside it, so every sample row is in
+all three users' scopes and the branch user's lists are the heaviest a branch officer has
+in that county. The users are made inside the caller's rolled-back transaction and never
+outlive the run.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Length
 
 from apps.accounts.roles import Role
 from apps.assistance.models import HardshipFile
-from apps.members.models import Member
+from apps.members.models import Member, OrganizationMemberCount
 from apps.organizations.models import Organization
 
 
@@ -25,10 +27,19 @@ class Sample:
     id_number: str
     name: str
     union_members: int
+    city: Organization | None = None
+    county_members: int = 0
+    # Parts of names from inside them (not their first character): two and three characters.
+    fragment2: str = ""
+    fragment3: str = ""
     # A hardship file of the union (the one with the longest timeline), for the file page;
     # None when the union has none (that page is then reported "not built").
     hardship_file_id: int | None = None
     hardship_id_suffix: str = ""
+
+    def organization_for(self, actor: str) -> Organization:
+        """The organization whose page each user opens: their own."""
+        return {"city": self.city, "county": self.county}.get(actor, self.union)
 
 
 @dataclass
@@ -39,27 +50,40 @@ class Actor:
 
 def pick_sample() -> Sample | None:
     """The county and union the benchmark works in, and one active member of that union."""
-
+    biggest_county = (
+        OrganizationMemberCount.objects.filter(joined_year=OrganizationMemberCount.ALL_YEARS,
+                                               organization__county__isnull=False)
+        .values("organization__county_id")
+        .annotate(n=Sum(F("active") + F("retained")))
+        .order_by("-n", "organization__county_id")
+        .first()
+    )
+    if biggest_county is None:
+        return None
+    county = Organization.objects.get(pk=biggest_county["organization__county_id"])
     biggest_union = (
-        Member.objects.filter(status="active")
-        .values("organization_id", "organization__county_id")
+        Member.objects.filter(status="active", organization__county=county)
+        .values("organization_id")
         .annotate(n=Count("id"))
         .order_by("-n", "organization_id")
         .first()
     )
-    if biggest_union is None:
-        return None
     union = Organization.objects.get(pk=biggest_union["organization_id"])
-    county = union.county or union
     members = Member.objects.filter(organization=union, status="active").order_by("id")
     # The middle member rather than the first: not the row the table happens to start with.
     member = members[biggest_union["n"] // 2]
+    names = members.annotate(length=Length("name"))
+    three = names.filter(length__gte=3).values_list("name", flat=True).first() or member.name
+    four = names.filter(length__gte=4).values_list("name", flat=True).first()
     file = (
         HardshipFile.objects.filter(organization=union).annotate(events_count=Count("events"))
         .order_by("-events_count", "id").values_list("pk", "head_id_number").first()
     )
     return Sample(county=county, union=union, member_id=member.pk, id_number=member.id_number,
                   name=member.name, union_members=biggest_union["n"],
+                  city=Organization.objects.filter(parent__isnull=True).order_by("id").first(),
+                  county_members=biggest_county["n"], fragment2=three[1:3],
+                  fragment3=four[1:4] if four else three[-3:],
                   hardship_file_id=file[0] if file else None, hardship_id_suffix=file[1][-4:] if file else "")
 
 

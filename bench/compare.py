@@ -1,8 +1,10 @@
 """The same work done the way users would otherwise do it, measured in the same run.
 
-- the Django admin changelist for members with a search box (a throwaway ModelAdmin on
-  its own AdminSite: never registered with the portal's admin);
-- django-import-export importing the same 10,000-row file (bench/member_resource.py);
+- the Django admin changelist for members with a search box, with Django's defaults and
+  as a competent developer would configure it (throwaway ModelAdmins on their own
+  AdminSites, bench/admin_urls.py: never registered with the portal's admin);
+- django-import-export importing the same 10,000-row file (bench/member_resource.py), with
+  its defaults and with its bulk options;
 - plain PostgreSQL COPY of the same rows: the floor no importer can beat.
 
 Each write runs inside a transaction that is rolled back after its deferred foreign-key
@@ -58,13 +60,15 @@ def vacuum(*tables: str) -> None:
 
 # --- Django admin search ---------------------------------------------------------------
 
-def admin_search_timing(admin_user, term: str, *, repeats: int, warmup: int) -> dict:
-    """p50/p95 of the admin changelist searching `term` (see admin_urls.py), as a superuser."""
+def admin_search_timing(admin_user, term: str | None, *, repeats: int, warmup: int, tuned: bool = False) -> dict:
+    """p50/p95 of the admin changelist searching `term` (None: its first page), as a
+    superuser; `tuned`: the competently configured admin (see admin_urls.py)."""
+    url = admin_urls.TUNED_CHANGELIST_URL if tuned else admin_urls.CHANGELIST_URL
     with override_settings(ROOT_URLCONF="bench.admin_urls"):
         client = logged_in_client(admin_user)
 
         def search():
-            response = client.get(admin_urls.CHANGELIST_URL, {"q": term}, secure=True)
+            response = client.get(url, {"q": term} if term is not None else {}, secure=True)
             assert response.status_code == 200, response.status_code
 
         return time_repeatedly(search, repeats=repeats, warmup=warmup).as_dict()
@@ -99,13 +103,14 @@ def copy_floor_seconds(records: list[dict], organization) -> float:
         vacuum(Member._meta.db_table)
 
 
-def import_export_seconds(path, organization) -> tuple[float, int]:
-    """django-import-export with its defaults importing the file, rolled back."""
+def import_export_seconds(path, organization, *, bulk: bool = False) -> tuple[float, int]:
+    """django-import-export importing the file, rolled back: with its defaults, or with its
+    bulk options (use_bulk, skip_diff, batch_size)."""
     import tablib
 
     from bench.member_resource import member_resource_for
 
-    resource = member_resource_for(organization)()
+    resource = member_resource_for(organization, bulk=bulk)()
 
     def run():
         started = time.perf_counter()

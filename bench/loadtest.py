@@ -46,11 +46,11 @@ def page_mix(sample) -> list:
     return mix
 
 
-def make_users(sample) -> list:
+def make_users(sample, prefix: str = "loadtest") -> list:
     """The three throwaway users (city, county, branch), with an unusable password."""
     from bench.actors import make_actors
 
-    users = [actor.user for actor in make_actors(sample, prefix="loadtest")]
+    users = [actor.user for actor in make_actors(sample, prefix=prefix)]
     for user in users:
         user.set_unusable_password()
         user.save(update_fields=["password"])

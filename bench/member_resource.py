@@ -17,8 +17,14 @@ from apps.members.models import CURRENT_STATUSES, Education, Member, PoliticalSt
 CHOICE_COLUMNS = {"政治面貌": PoliticalStatus, "学历": Education, "职工类别": WorkerCategory, "性别": Sex}
 
 
-def member_resource_for(organization):
-    """A MemberResource class that files every row into `organization`."""
+BULK_BATCH_SIZE = 1000
+
+
+def member_resource_for(organization, *, bulk: bool = False):
+    """A MemberResource class that files every row into `organization`; `bulk`: with the
+    options its documentation gives for large imports — use_bulk (bulk_create/bulk_update in
+    batches of batch_size; no save(), so no history rows either) and skip_diff (no
+    before/after comparison of each row)."""
 
     class MemberResource(resources.ModelResource):
         name = fields.Field(attribute="name", column_name="姓名")
@@ -38,6 +44,9 @@ def member_resource_for(organization):
             import_id_fields = ("id_number",)
             fields = ("name", "id_number", "sex", "phone", "ethnicity", "political_status", "education",
                       "employer_name", "joined_on", "worker_category", "card_number")
+            use_bulk = bulk
+            skip_diff = bulk
+            batch_size = BULK_BATCH_SIZE  # its default, named: used by the bulk path only
 
         def get_queryset(self):
             # A row is matched to the person's CURRENT membership (earlier ones stay on the

@@ -26,17 +26,34 @@ class Timing:
         return {k: round(v, 1) if isinstance(v, float) else v for k, v in asdict(self).items()}
 
 
+def timing_of(samples: list[float]) -> Timing:
+    """p50/p95/max of samples in ms."""
+    return Timing(runs=len(samples), p50_ms=percentile(samples, 0.5), p95_ms=percentile(samples, 0.95),
+                  max_ms=max(samples))
+
+
 def time_repeatedly(action, *, repeats: int, warmup: int) -> Timing:
     """Run `action` warmup times untimed, then `repeats` times timed (wall clock, ms)."""
+    return time_parts([action], repeats=repeats, warmup=warmup)[0]
+
+
+def time_parts(actions, *, repeats: int, warmup: int) -> tuple[Timing, list[Timing]]:
+    """Run the actions one after another (a page, then the partials it loads), warmup times
+    untimed, then `repeats` times timed: the timing of the whole sequence and of each part."""
     for _ in range(warmup):
-        action()
-    samples = []
+        for action in actions:
+            action()
+    totals, each = [], [[] for _ in actions]
     for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return Timing(runs=repeats, p50_ms=percentile(samples, 0.5), p95_ms=percentile(samples, 0.95),
-                  max_ms=max(samples))
+        total = 0.0
+        for samples, action in zip(each, actions, strict=True):
+            started = time.perf_counter()
+            action()
+            elapsed = (time.perf_counter() - started) * 1000
+            samples.append(elapsed)
+            total += elapsed
+        totals.append(total)
+    return timing_of(totals), [timing_of(samples) for samples in each]
 
 
 def memory_mib() -> tuple[float, float]:

@@ -5,7 +5,8 @@ Both scales take the same bulk path: rows generated from `ctx.rng` and streamed 
 PostgreSQL by one COPY (Python makes rows on one core while the server inserts them on
 the other), then one INSERT … SELECT that gives every seeded member its initial "+"
 history row (so the detail page's history and the history table have realistic sizes);
-all in one transaction: all or nothing.
+then the kept member figures (apps.members.counts) recounted from them; all in one
+transaction: all or nothing.
 
 Idempotent: the step tops the roll up to the scale's target and does nothing when the
 table already holds that many members (a second run, or city after city).
@@ -29,6 +30,7 @@ from apps.core.history import DEMO_DATA_REASON, history_insert_sql
 from apps.core.spreadsheets.bulk import copy_value
 from apps.core.validators import resident_id_check_char
 from apps.employers.models import Employer
+from apps.members import counts as member_counts
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
@@ -377,7 +379,7 @@ def copy_initial_history(cursor, *, after_id: int, when) -> int:
 
 def seed(ctx) -> None:
 
-    target = TARGETS[ctx.scale]
+    target = TARGETS[ctx.scale] * ctx.multiple
     existing = Member.objects.count()
     if existing >= target:
         ctx.say(f"  members: {existing} present, nothing to add")
@@ -398,5 +400,8 @@ def seed(ctx) -> None:
         written = copy_rows(cursor.cursor, Member._meta.db_table, member_copy_columns(), rows)
         history = copy_initial_history(cursor, after_id=after_id, when=now)
         cursor.execute(f"ANALYZE {Member._meta.db_table}")
+        # COPY bypasses the writers of the kept figures: recount them from the members.
+        figures = member_counts.fill()
     ctx.facts["members"] = existing + written
-    ctx.say(f"  members: {written} added over {len(unions)} unions ({history} history rows)")
+    ctx.say(f"  members: {written} added over {len(unions)} unions ({history} history rows, "
+            f"{figures} member-count rows)")

@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-member-exports": {
         "task": "apps.members.tasks.purge_member_exports", "schedule": crontab(hour=3, minute=40),
     },
+    # The kept member figures against a count over the members (issue 15): logs drift, repairs it.
+    "recount-member-figures": {
+        "task": "apps.members.tasks.recount_member_figures", "schedule": crontab(hour=3, minute=50),
+    },
     # Every registered reminder rule (apps.notifications.registry), each idempotent by its key.
     "run-reminder-rules": {
         "task": "apps.notifications.tasks.run_reminder_rules", "schedule": crontab(hour=7, minute=30),

@@ -29,6 +29,20 @@ def mask_phone(phone: str | None) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+# The same two masks as SQL expressions over a text column, for exports whose rows the
+# database renders (apps.members.exports); tests hold them equal to the functions above.
+
+
+def mask_id_number_sql(expr: str) -> str:
+    return f"(CASE WHEN coalesce({expr}, '') = '' THEN '' ELSE '{ID_MASK}' || right({expr}, 4) END)"
+
+
+def mask_phone_sql(expr: str) -> str:
+    return (f"(CASE WHEN coalesce({expr}, '') = '' THEN '' "
+            f"WHEN char_length({expr}) < 8 THEN repeat('*', char_length({expr})) "
+            f"ELSE left({expr}, 3) || repeat('*', char_length({expr}) - 7) || right({expr}, 4) END)")
+
+
 def birth_year(birth_date: datetime.date | None) -> str:
     """What is shown of a birth date next to a masked ID number."""
     return str(birth_date.year) if birth_date else ""

@@ -17,6 +17,7 @@ from .models import Member, MemberStatus, PoliticalStatus, Sex, WorkerCategory
 from .selectors import (
     STATUS_CURRENT,
     MemberFilters,
+    count_members,
     looks_like_full_id_number,
     member_list,
 )
@@ -79,7 +80,13 @@ class MemberFilter(django_filters.FilterSet):
         self.filters["org"].field.widget.limit_to(actor, active_only=False)
 
     def filters_value(self) -> MemberFilters:
-        """The cleaned filters; an invalid field counts as not given (the form shows its error)."""
+        """The cleaned filters; an invalid field counts as not given (the form shows its error).
+        Worked out once (the organization is one query), however often the view asks."""
+        if not hasattr(self, "_filters_value"):
+            self._filters_value = self._clean_filters()
+        return self._filters_value
+
+    def _clean_filters(self) -> MemberFilters:
         data = (
             self.form.cleaned_data
             if self.form.is_valid()
@@ -116,3 +123,9 @@ class MemberFilter(django_filters.FilterSet):
             if self.unknown_organization:
                 self._qs = self._qs.none()
         return self._qs
+
+    def count(self) -> int:
+        """How many members `qs` holds, from the kept figures where they answer the filters."""
+        if self.unknown_organization:
+            return 0
+        return count_members(actor=self.actor, filters=self.filters_value())

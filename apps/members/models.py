@@ -344,7 +344,8 @@ class MemberExport(models.Model):
     query = models.CharField(_("filters"), max_length=1000, blank=True)
     unmasked = models.BooleanField(_("unmasked"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)  # written so far, while it runs
+    rows_total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="exports/members/%Y/%m/", blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -358,3 +359,78 @@ class MemberExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+
+class OrganizationMemberCount(models.Model):
+    """The member figures of one union organization, kept as the roll changes (issue 15).
+
+    One row per organization and `joined_year`: the row with joined_year = ALL_YEARS (0)
+    holds the organization's current members (active, retained, and the same members by
+    worker category); the row for year Y holds those of them who joined in Y. "Joined this
+    year" is the row of the current year, so a year rollover needs no job: on 1 January the
+    figure is the new year's row, already exact. Members without a joining date count in
+    the ALL_YEARS row only.
+
+    Why this shape:
+    - Pages read figures, never the 860,000-row roll (Zulip's `analytics` count tables):
+      a subtree's figure is the sum of its organizations' ALL_YEARS rows, one range of
+      member_count_year_org_idx joined to the tree's path index — at most ~11,000 rows for
+      the city, whatever the number of members.
+    - Counted per organization, not per subtree: a roster commit changes one organization's
+      rows, so two clerks committing into sibling unions never touch the same row (no lock
+      waits, no deadlocks), and a merge that moves a subtree changes no figure of the nodes
+      it moves. The path is joined from Organization, not copied here: a merge rewrites
+      descendants' paths in the organizations app, which knows nothing of this table.
+    - Columns, not one row per figure: every page shows several figures of the same
+      organizations, and one upsert per write keeps them all.
+    - Exact, not periodic (where Zulip's counts are minutes stale): apps.members.counts, the
+      only writer, changes these rows in the same transaction as every write to the roll
+      (services, roster commit, merge), set-based; `manage.py recount_members` recomputes
+      them from the members, reports drift and repairs it, nightly through beat.
+    - Stored year-major (the fill writes rows in (joined_year, organization) order, the
+      table keeps 30 % of each page free so updates stay on their page): the city's ALL_YEARS
+      rows lie on ~150 pages instead of one per page of the table (2,400 pages).
+    Signed integers on purpose: a figure never refuses a write to the roll; drift is found
+    and repaired by the recount.
+    """
+
+    ALL_YEARS = 0
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("union organization"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # led by the unique (organization, joined_year) index
+    )
+    joined_year = models.PositiveSmallIntegerField(_("joining year"))
+    active = models.IntegerField(_("active"), default=0)
+    retained = models.IntegerField(_("retained"), default=0)
+    # The current (active + retained) members by worker category; they sum to active + retained.
+    regular = models.IntegerField(_("employee"), default=0)
+    migrant = models.IntegerField(_("migrant worker"), default=0)
+    new_employment = models.IntegerField(_("new-employment-form worker"), default=0)
+    dispatched = models.IntegerField(_("dispatched worker"), default=0)
+
+    FIGURES = ("active", "retained", "regular", "migrant", "new_employment", "dispatched")
+
+    class Meta:
+        verbose_name = _("member count")
+        verbose_name_plural = _("member counts")
+        constraints = [
+            # The key every write upserts on (ON CONFLICT), and one organization's rows.
+            models.UniqueConstraint(fields=["organization", "joined_year"], name="member_count_org_year"),
+        ]
+        indexes = [
+            # A subtree's figure: the ALL_YEARS rows (or one year's) of the subtree's
+            # organizations, hashed against the organizations found by path; without it the
+            # city's sum reads every year's rows (~30 per union).
+            models.Index(fields=["joined_year", "organization"], name="member_count_year_org_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id}/{self.joined_year}"
+
+    @property
+    def current(self) -> int:
+        return self.active + self.retained

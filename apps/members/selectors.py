@@ -3,7 +3,8 @@
 Sized for 856,000 members: the list never counts the whole table to paginate (see
 views), name search is a trigram-indexed contains, ID search is an exact match on 18
 characters or a suffix match on 4-6 trailing characters through the reverse(id_number)
-index, and counts for organization pages are one aggregate query.
+index, and counts for organization pages and the count button read the kept figures
+(OrganizationMemberCount, apps.members.counts): one row per organization, not the roll.
 """
 
 import datetime
@@ -11,9 +12,11 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db import connection
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Reverse
 from django.http import Http404
+from django.utils import timezone
 
 from apps.accounts.models import SensitiveAccess
 from apps.core.history import HistoryEntry, history_entries
@@ -26,7 +29,16 @@ from apps.organizations.scope import (
     visible_organizations,
 )
 
-from .models import CURRENT_STATUSES, Member, NameBigrams, Transfer, WorkerCategory, id_number_is
+from .models import (
+    CURRENT_STATUSES,
+    Member,
+    NameBigrams,
+    OrganizationMemberCount,
+    Transfer,
+    id_number_is,
+)
+
+ALL_YEARS = OrganizationMemberCount.ALL_YEARS
 
 STATUS_CURRENT = "current"  # the filter value for "active or retained", the list's default
 _FULL_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
@@ -273,51 +285,87 @@ def current_membership(*, id_number: str) -> Member | None:
     )
 
 
-# --- counts for organization pages (issue 4 item 8) ---------------------------------
+# --- counts for organization pages (issue 4 item 8), from the kept figures (issue 15) ---
 
 
-def members_count_by_organization(*, actor, orgs) -> dict[int, dict[str, int]]:
+def _kept(actor, years=(ALL_YEARS,)) -> QuerySet[OrganizationMemberCount]:
+    """The kept figures of the organizations in the actor's scope: their ALL_YEARS rows (one
+    per organization), and the rows of the joining years asked for."""
+    return scope_queryset(OrganizationMemberCount.objects.filter(joined_year__in=years), actor)
+
+
+_CURRENT = F("active") + F("retained")
+
+
+def members_count_by_organization(*, actor, orgs, joined_year: int | None = None) -> dict[int, dict[str, int]]:
     """Current members (and new-employment-form members) in each organization's subtree,
-    {org_id: {"members": n, "new_employment": m}}, for the organizations in scope.
+    {org_id: {"members": n, "new_employment": m}}, for the organizations in scope; with
+    `joined_year`, also "joined": those of them who joined in that year.
 
-    One query grouped by union (an index-only pass over member_org_status_idx's rows),
-    rolled up the path in Python: a COUNT(*) FILTER per organization would test every
-    row against every organization's path."""
+    One query over the kept figures (apps.members.counts) of the topmost organizations'
+    subtrees — at most one row per organization (two with the year), ~11,000 for the city,
+    whatever the number of members — grouped by the codes on their paths at the depths asked
+    for (an organization and its children: ~20 groups for the city), then summed into each
+    organization in Python. Codes are unique, so the code at depth d on a row's path names
+    its ancestor there; a COUNT(*) FILTER per organization would test every row against
+    every path."""
     orgs = [o for o in orgs if is_in_scope(actor, o)]
     if not orgs:
         return {}
-    roots = [o for o in orgs if not any(o.path.startswith(p.path) and o.path != p.path for p in orgs)]
+    roots = {o.path for o in orgs if not any(o.path.startswith(p.path) and o.path != p.path for p in orgs)}
     under_roots = Q()
-    for root in {r.path for r in roots}:
+    for root in roots:
         under_roots |= Q(organization__path__startswith=root)
-    groups = (
-        scope_queryset(Member.objects.filter(status__in=CURRENT_STATUSES), actor)
-        .filter(under_roots)
-        .values("organization__path")
-        .annotate(
-            members=Count("id"),
-            new_employment=Count("id", filter=Q(worker_category=WorkerCategory.NEW_EMPLOYMENT)),
+    years = (ALL_YEARS,) if joined_year is None else (ALL_YEARS, joined_year)
+    rows = _kept(actor, years).filter(under_roots).values_list(
+        "organization__path", "joined_year", "active", "retained", "new_employment")
+    sql, params = rows.query.sql_with_params()
+    depths = sorted({o.depth for o in orgs})
+    levels = ", ".join("split_part(k.path, '/', %s)" for _ in depths)  # '/C/CA/' → 'C' at 2, 'CA' at 3
+    every = f"k.joined_year = {ALL_YEARS}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {levels}, coalesce(sum(k.active + k.retained) FILTER (WHERE {every}), 0), "
+            f"coalesce(sum(k.new_employment) FILTER (WHERE {every}), 0), "
+            f"coalesce(sum(k.active + k.retained) FILTER (WHERE NOT {every}), 0) "
+            f"FROM ({sql}) AS k(path, joined_year, active, retained, new_employment) "
+            f"GROUP BY {', '.join(str(i + 1) for i in range(len(depths)))}",
+            [*(d + 2 for d in depths), *params],
         )
-        .order_by()
-    )
-    wanted = {o.path: {"members": 0, "new_employment": 0} for o in orgs}
-    for group in groups:
-        path = group["organization__path"]
-        # every ancestor prefix of the union's path ("/C/", "/C/CA/", ...) that was asked for
-        end = path.find("/", 1)
-        while end != -1:
-            totals = wanted.get(path[: end + 1])
-            if totals is not None:
-                totals["members"] += group["members"]
-                totals["new_employment"] += group["new_employment"]
-            end = path.find("/", end + 1)
-    return {o.pk: dict(wanted[o.path]) for o in orgs}
+        groups = cursor.fetchall()
+    names = ("members", "new_employment") if joined_year is None else ("members", "new_employment", "joined")
+    result = {}
+    for org in orgs:
+        level = depths.index(org.depth)
+        totals = [0, 0, 0]
+        for group in groups:
+            if group[level] == org.code:
+                figures = group[len(depths):]
+                totals = [t + f for t, f in zip(totals, figures, strict=True)]
+        result[org.pk] = dict(zip(names, totals, strict=False))
+    return result
+
+
+def member_figures(*, actor, organization: Organization | None = None, year: int | None = None) -> dict[str, int]:
+    """Every kept figure of the actor's scope (or of `organization`'s subtree, in scope): current,
+    active and retained members, the current ones by worker category, and "joined" — those
+    who joined in `year` (default: this year). One query over at most two rows per organization."""
+    year = year or timezone.localdate().year
+    if organization is not None and not is_in_scope(actor, organization):
+        return {}
+    kept = _kept(actor, (ALL_YEARS, year))
+    if organization is not None:
+        kept = kept.filter(organization__path__startswith=organization.path)
+    every = Q(joined_year=ALL_YEARS)
+    sums = {f"sum_{figure}": Sum(figure, filter=every) for figure in OrganizationMemberCount.FIGURES}
+    figures = kept.aggregate(**sums, sum_current=Sum(_CURRENT, filter=every), sum_joined=Sum(_CURRENT, filter=~every))
+    return {name.removeprefix("sum_"): value or 0 for name, value in figures.items()}
 
 
 # The count box lists a node's children this many at a time (a county has 147, a
 # township up to 175), with "more" as in the tree.
 COUNTS_PAGE_SIZE = 50
-_NO_MEMBERS = {"members": 0, "new_employment": 0}
+_NO_MEMBERS = {"members": 0, "new_employment": 0, "joined": 0}
 
 
 @dataclass
@@ -328,6 +376,7 @@ class CountsBox:
     children_total: dict[str, int]  # every child's subtree, not only this page's
     direct: dict[str, int]  # members of the organization itself: total = children_total + direct
     next_offset: int | None  # None on the last page
+    year: int  # "joined": those of the current members who joined in this year
 
 
 def member_counts_box(*, actor, organization: Organization, offset: int = 0, limit: int = COUNTS_PAGE_SIZE) -> CountsBox:
@@ -335,12 +384,14 @@ def member_counts_box(*, actor, organization: Organization, offset: int = 0, lim
     of children at a time, with totals over all of them; three queries whatever the page.
 
     Every child is read (a few hundred at most) and counted in the one grouped query of
-    members_count_by_organization: the children's total needs them all, and the grouped
-    count costs the same for one child as for all (it reads the subtree's members once)."""
+    members_count_by_organization over the kept figures (issue 15): at most two rows per
+    organization of the subtree, whatever its number of members, and the same cost for one
+    child as for all, so the children's total comes with the page."""
+    year = timezone.localdate().year
     children = list(
-        visible_organizations(actor).filter(parent=organization).order_by("name", "code").only("code", "name", "path")
+        visible_organizations(actor).filter(parent=organization).order_by("name", "code").only("code", "name", "path", "depth")
     )
-    counts = members_count_by_organization(actor=actor, orgs=[organization, *children])
+    counts = members_count_by_organization(actor=actor, orgs=[organization, *children], joined_year=year)
     total = counts.get(organization.pk, dict(_NO_MEMBERS))
     children_total = {key: sum(counts.get(child.pk, _NO_MEMBERS)[key] for child in children) for key in _NO_MEMBERS}
     end = offset + limit
@@ -351,23 +402,21 @@ def member_counts_box(*, actor, organization: Organization, offset: int = 0, lim
         children_total=children_total,
         direct={key: total[key] - children_total[key] for key in _NO_MEMBERS},
         next_offset=end if end < len(children) else None,
+        year=year,
     )
 
 
 def members_count_by_county(*, actor, county: Organization | None = None) -> list[dict]:
     """Current and new-employment-form members per county/district in scope (or in one
-    county), one query: [{"county_id", "county_name", "members", "new_employment"}], largest first."""
-    current = scope_queryset(Member.objects.filter(status__in=CURRENT_STATUSES), actor)
+    county), one query over the kept figures: [{"county_id", "county_name", "members",
+    "new_employment"}], largest first."""
+    kept = _kept(actor)
     if county is not None:
-        current = current.filter(organization__county=county)
+        kept = kept.filter(organization__county=county)
     rows = (
-        current
-        .values("organization__county_id", "organization__county__name")
-        .annotate(
-            members=Count("id"),
-            new_employment=Count("id", filter=Q(worker_category=WorkerCategory.NEW_EMPLOYMENT)),
-        )
-        .order_by("-members")
+        kept.values("organization__county_id", "organization__county__name")
+        .annotate(members=Sum(_CURRENT), new_employment=Sum("new_employment"))
+        .order_by("-members", "organization__county_id")
     )
     return [
         {
@@ -382,13 +431,49 @@ def members_count_by_county(*, actor, county: Organization | None = None) -> lis
 
 def new_employment_count(*, actor, organization: Organization | None = None) -> int:
     """New-employment-form members (couriers, riders, drivers) currently in scope."""
-    qs = scope_queryset(
-        Member.objects.filter(status__in=CURRENT_STATUSES, worker_category=WorkerCategory.NEW_EMPLOYMENT),
-        actor,
-    )
+    kept = _kept(actor)
     if organization is not None:
-        qs = qs.filter(organization__path__startswith=organization.path)
-    return qs.count()
+        kept = kept.filter(organization__path__startswith=organization.path)
+    return kept.aggregate(n=Sum("new_employment"))["n"] or 0
+
+
+def _kept_figure(filters: MemberFilters) -> tuple[int, object] | None:
+    """(joining year, figure expression) when the kept figures answer `filters`, else None:
+    current, active or retained members, or current ones of one worker category, of a subtree,
+    optionally joined within one calendar year."""
+    f = filters
+    if f.political_status or f.sex or f.age_min is not None or f.age_max is not None or f.q:
+        return None
+    year = ALL_YEARS
+    if f.joined_from or f.joined_to:
+        if not (f.joined_from and f.joined_to and f.joined_from.year == f.joined_to.year
+                and (f.joined_from.month, f.joined_from.day) == (1, 1)
+                and (f.joined_to.month, f.joined_to.day) == (12, 31)):
+            return None
+        year = f.joined_from.year
+    if f.worker_category:
+        return (year, F(f.worker_category)) if f.status == STATUS_CURRENT else None
+    if f.status == STATUS_CURRENT:
+        return year, _CURRENT
+    if f.status in CURRENT_STATUSES:
+        return year, F(f.status)
+    return None
+
+
+def count_members(*, actor, filters: MemberFilters) -> int:
+    """How many members the list shows for `filters` (the list's "count" button): from the
+    kept figures when they answer it (a sum over at most one row per organization), else a
+    COUNT over the filtered list."""
+    kept = _kept_figure(filters)
+    if kept is None:
+        return member_list(actor=actor, filters=filters).count()
+    year, figure = kept
+    if filters.organization is not None and not is_in_scope(actor, filters.organization):
+        return 0
+    rows = scope_queryset(OrganizationMemberCount.objects.filter(joined_year=year), actor)
+    if filters.organization is not None:
+        rows = rows.filter(organization__path__startswith=filters.organization.path)
+    return rows.aggregate(n=Sum(figure))["n"] or 0
 
 
 # --- the access log ------------------------------------------------------------------

@@ -22,6 +22,7 @@ from apps.employers.models import Employer
 from apps.organizations.models import Organization
 from apps.organizations.scope import ensure_visible, is_in_scope, require_in_scope
 
+from . import counts
 from .cleaning import INPUT_FIELDS, clean_member_input
 from .models import CURRENT_STATUSES, Member, MemberExport, MemberStatus, Transfer
 from .selectors import current_membership
@@ -87,6 +88,7 @@ def create_member(*, actor, organization: Organization, data: dict) -> Member:
     member.employer = match_employer(employer_name=member.employer_name, organization=organization)
     member.status_changed_on = timezone.localdate()
     _save_with_history(member, actor=actor, reason=_("created"))
+    counts.record_change(added=[counts.key_of(member)])
     return member
 
 
@@ -96,6 +98,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     status: change_status). Same rules as create_member; sex and birth date re-derive."""
     require_capability(actor, "members.edit")
     ensure_visible(actor, member.organization)
+    before = counts.locked_keys([member.pk])
     cleaned = clean_member_input({k: v for k, v in data.items() if k in EDITABLE_FIELDS + ("sex",)})
     joined_on, born = cleaned.get("joined_on"), cleaned.get("birth_date", member.birth_date)
     if joined_on and born and joined_on < born:
@@ -112,6 +115,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     if "employer_name" in cleaned:
         member.employer = match_employer(employer_name=member.employer_name, organization=member.organization)
     _save_with_history(member, actor=actor, reason=_("edited"))
+    counts.record_change(removed=before, added=[counts.key_of(member)])
     return member
 
 
@@ -136,10 +140,12 @@ def change_member_status(*, actor, member: Member, status: str, on: datetime.dat
     if errors:
         raise ValidationError(errors)
     member = Member.objects.select_for_update().get(pk=member.pk)
+    before = counts.key_of(member)
     member.status = status
     member.status_changed_on = on
     member.status_reason = reason.strip()[:200]
     _save_with_history(member, actor=actor, reason=member.status_reason)
+    counts.record_change(removed=[before], added=[counts.key_of(member)])
     return member
 
 
@@ -312,6 +318,7 @@ def confirm_transfer(*, actor, transfer: Transfer, note: str = "") -> Member:
     )
     new.employer = match_employer(employer_name=new.employer_name, organization=to_org)
     _save_with_history(new, actor=actor, reason=new.status_reason)
+    counts.record_change(removed=[counts.key_of(old, status=kept_status)], added=[counts.key_of(new)])
     transfer.resulting_member = new
     _record_decision(transfer, actor=actor, status=Transfer.Status.CONFIRMED, note=note)
     return new
@@ -348,7 +355,8 @@ def move_members_on_merge_or_dissolve(*, source, target, actor, reason) -> dict:
     each member with a history row naming who and why; past memberships stay where they
     were, as the merged union's record. Dissolve (`target` None): refused while the union
     still holds current members or pending transfers — they must be transferred first,
-    never left in a union that no longer exists."""
+    never left in a union that no longer exists. The kept member figures move with the
+    members (apps.members.counts), in the merge's transaction."""
     current = Member.objects.filter(organization=source, status__in=CURRENT_STATUSES)
     pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
     if target is None:
@@ -362,8 +370,11 @@ def move_members_on_merge_or_dissolve(*, source, target, actor, reason) -> dict:
                 % {"count": count}
             )
         return {}
-    moved_ids = list(current.values_list("pk", flat=True))
+    # Locked while they move, so that the figures move with exactly these memberships.
+    moved_ids = list(current.select_for_update().order_by("pk").values_list("pk", flat=True))
+    before = counts.locked_keys(moved_ids)
     Member.objects.filter(pk__in=moved_ids).update(organization=target)
+    counts.record_change(removed=before, added=[k.moved_to(target.pk) for k in before])
     Member.history.bulk_history_create(
         list(Member.objects.filter(pk__in=moved_ids)),
         update=True,

@@ -76,9 +76,10 @@ def member_find(request):
 @login_required
 @require_GET
 def member_count(request):
-    """The explicit "count" button of the list (htmx): one COUNT for the current filters."""
+    """The explicit "count" button of the list (htmx): the kept figures where they answer the
+    filters, else one COUNT."""
     member_filter = MemberFilter(request.GET, actor=request.user)
-    return HttpResponse(_("%(count)s members") % {"count": f"{member_filter.qs.count():,}"})
+    return HttpResponse(_("%(count)s members") % {"count": f"{member_filter.count():,}"})
 
 
 @login_required

@@ -15,6 +15,8 @@ from django.urls import get_resolver
 
 from apps.accounts.roles import Role
 from apps.members.models import Member
+from apps.organizations.models import Organization
+from bench import mixed_import
 from bench.actors import pick_sample
 from bench.pages import PAGES
 from bench.stats import percentile
@@ -51,7 +53,8 @@ def built_pages() -> set[str]:
 
 
 def test_benchmark_pages_that_exist_are_known_as_built():
-    existing = {"member_list", "member_detail", "member_search_id", "organization_tree", "establishment_rate"}
+    existing = {"member_list", "member_detail", "member_search_id", "organization_tree", "establishment_rate",
+                "organization_detail", "member_count"}
     assert existing <= built_pages()
     assert not url_name_exists("events:no_such_page") and not url_name_exists("members:no_such_page")
 
@@ -72,7 +75,8 @@ def test_quick_benchmark_reports_every_page_and_leaves_no_trace(members, tmp_pat
     users_before = get_user_model().objects.count()
     output = tmp_path / "latest.json"
 
-    call_command("benchmark", "--quick", "--no-subprocess", "--output", str(output))
+    # Over HTTP needs the data committed for gunicorn's processes: not in a test's transaction.
+    call_command("benchmark", "--quick", "--no-subprocess", "--no-http", "--output", str(output))
 
     results = json.loads(output.read_text(encoding="utf-8"))
     assert {(r["page"], r["actor"]) for r in results["pages"]} == {
@@ -86,20 +90,32 @@ def test_quick_benchmark_reports_every_page_and_leaves_no_trace(members, tmp_pat
             assert row["timing"]["runs"] == 3 and row["queries"] > 0
         else:
             assert row["status"] == "not built", row
-    assert results["admin"]["name"]["runs"] == 3
+    assert results["admin"]["name"]["runs"] == 3 and results["admin"]["tuned_id_number"]["runs"] == 3
+    # A page is timed with the htmx partials it loads on open, as one figure and per part.
+    parts = {r["page"]: [p["label"] for p in r["parts"]] for r in results["pages"] if r["actor"] == "county"}
+    # The notification bell (issue 16) loads on every page, so it counts in every page's figure.
+    assert parts["establishment_rate"] == ["page", "notifications:bell", "members:county_counts"]
+    assert "members:org_counts" in parts["organization_detail"]
+    assert results["export"]["status"] == "ok" and results["export"]["runs"] == 1
+    mixed = results["mixed_import"]
+    assert mixed["status"] == "ok" and mixed["figures_exact"], mixed
+    assert {k for k, v in mixed["outcomes"].items() if v} == {"new", "updated", "unchanged", "conflict"}
+    assert {t["target"][:20] for t in results["targets"]} and results["quiet"] in (True, False)
     commands = get_commands()
     report_status = "ok" if "generate_report" in commands else "not built"
     assert [(r["kind"], r["status"]) for r in results["reports"]] == [
         ("monthly", report_status),
         ("annual", report_status),
     ]
-    assert results["import_export"]["written"] == results["plan"]["xlsx_rows"]
+    assert results["import_export"]["defaults"]["written"] == results["plan"]["xlsx_rows"]
+    assert results["import_export"]["bulk"]["written"] == results["plan"]["xlsx_rows"]
     assert [c["rows"] for c in results["copy"]] == [results["plan"]["xlsx_rows"], results["plan"]["csv_rows"]]
     assert "import_roster" in commands
     assert [entry["status"] for entry in results["imports"]] == ["ok", "ok"], results["imports"]
     for entry in results["imports"]:
         assert entry["written"] == entry["rows"]
     assert "| member list, first page | branch |" in output.with_suffix(".md").read_text(encoding="utf-8")
-    # Everything was rolled back: no imported members, no benchmark users.
+    # Everything was rolled back or removed: no imported members, no throwaway union, no users.
     assert Member.objects.count() == members
+    assert not Organization.objects.filter(code=mixed_import.THROWAWAY_CODE).exists()
     assert get_user_model().objects.count() == users_before

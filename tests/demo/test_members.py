@@ -3,10 +3,13 @@ each, and a second run adds nothing."""
 
 import random
 
-from django.core.management.base import BaseCommand
+import pytest
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.validators import normalize_person_name, normalize_resident_id, resident_id_birth_date
-from apps.members.models import Member
+from apps.members.counts import recount
+from apps.members.models import Member, OrganizationMemberCount
 from demo import members as demo
 from demo.management.commands.seed_demo import DemoContext
 
@@ -53,3 +56,23 @@ def test_seed_fills_member_unions_with_history_and_is_idempotent(tree):
 
     demo.seed(_ctx(seed=4))
     assert Member.objects.count() == count
+
+
+def test_seed_keeps_the_member_figures_equal_to_the_roll(tree):
+    """seed_demo writes by COPY, around the writers of the kept figures: it recounts them."""
+    demo.seed(_ctx())
+    assert OrganizationMemberCount.objects.exists()
+    assert recount(repair=False).drift == []
+
+
+def test_a_multiple_of_the_members_is_for_the_city_only(db):
+    with pytest.raises(CommandError, match="--multiple"):
+        call_command("seed_demo", "--scale", "small", "--multiple", "4")
+
+
+def test_a_multiple_seeds_that_many_times_the_members(tree, monkeypatch):
+    monkeypatch.setitem(demo.TARGETS, "small", 200)
+    ctx = _ctx()
+    ctx.multiple = 3
+    demo.seed(ctx)
+    assert Member.objects.count() == 600

@@ -19,7 +19,8 @@ from apps.imports.models import ImportJob, ImportRow
 from apps.imports.services import create_import_job, request_commit
 from apps.imports.tasks import sweep_import_jobs
 from apps.imports.validation import run_validation
-from apps.members.models import Member
+from apps.members import counts
+from apps.members.models import Member, OrganizationMemberCount
 from tests.members.roster_files import csv_bytes, roster_rows, upload
 from tests.worker_process import Worker, control_exchange, forget_queue, sending_to
 
@@ -146,6 +147,7 @@ def test_a_commit_whose_worker_is_killed_writes_nothing_and_the_next_try_commits
     killed = time.monotonic()
     assert seen.rows_written < ROWS
     assert not Member.objects.exists()  # nothing of a dead commit is ever visible
+    assert not OrganizationMemberCount.objects.filter(organization=tree.union_a1a).exists()  # nor its figures
 
     start_worker()
     job = sweep_until_finished(job.pk)
@@ -157,3 +159,6 @@ def test_a_commit_whose_worker_is_killed_writes_nothing_and_the_next_try_commits
     assert members.count() == ROWS
     assert members.values("id_number").distinct().count() == ROWS  # nobody twice
     assert Member.history.filter(history_type="+").count() == ROWS
+    # The kept figures (issue 15) count the retried commit once: they are written in its transaction.
+    assert OrganizationMemberCount.objects.get(organization=tree.union_a1a, joined_year=0).current == ROWS
+    assert counts.recount(repair=False).drift == []

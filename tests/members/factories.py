@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from apps.core.validators import build_resident_id
+from apps.members import counts
 from apps.members.models import Member, Transfer
 
 
@@ -13,7 +14,8 @@ def id_number_for(n: int, *, region: str = "371302") -> str:
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
-    """A current member; sex and birth date are derived from the ID as the services do."""
+    """A current member; sex and birth date are derived from the ID as the services do, and
+    the kept member figures count it, as every writer of the roll keeps them."""
 
     class Meta:
         model = Member
@@ -28,6 +30,12 @@ class MemberFactory(factory.django.DjangoModelFactory):
     organization = None  # pass one: organization=tree.union_a1a
     joined_on = datetime.date(2020, 5, 1)
     status = Member.Status.ACTIVE
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        member = super()._create(model_class, *args, **kwargs)
+        counts.record_change(added=[counts.key_of(member)])
+        return member
 
 
 class TransferFactory(factory.django.DjangoModelFactory):

@@ -194,3 +194,46 @@ def test_large_export_is_written_in_the_background_for_its_requester_only(
     other = login(county_staff)
     assert other.get(reverse("members:export_status", args=[export.pk])).status_code == 404
     assert other.get(reverse("members:export_download", args=[export.pk])).status_code == 404
+
+
+def test_background_export_shows_its_progress_and_writes_its_file_in_place(
+    tree, branch_officer, login, settings, tmp_path, monkeypatch
+):
+    """The status page shows how many of how many rows are written while it runs; the file is
+    written where the storage keeps it, not copied there."""
+    from apps.members import exports
+    from apps.members.models import MemberExport
+
+    settings.MEDIA_ROOT = tmp_path
+    MemberFactory.create_batch(3, organization=tree.union_a1a)
+    export = MemberExport.objects.create(requested_by=branch_officer, query="")
+    seen = []
+    monkeypatch.setattr(exports, "write_members_xlsx", _recording(exports.write_members_xlsx, seen))
+    exports.build_member_export(export_id=export.pk)
+    export.refresh_from_db()
+    assert seen == [(MemberExport.Status.RUNNING, 0, 3)]  # recorded before the first row
+    assert (export.status, export.rows, export.rows_total) == ("done", 3, 3)
+    assert export.file.path.startswith(str(tmp_path)) and openpyxl.load_workbook(export.file.path).active.max_row == 4
+
+    MemberExport.objects.filter(pk=export.pk).update(status="running", rows=20_000, rows_total=124_626)
+    page = login(branch_officer).get(reverse("members:export_status", args=[export.pk]), HTTP_HX_REQUEST="true")
+    body = page.content.decode()
+    assert 'value="20000" max="124626"' in body and 'id="export-progress-text"' in body
+
+
+def _recording(write, seen):
+    from apps.members.models import MemberExport
+
+    def recorded(queryset, path, *, unmasked, progress=None):
+        export = MemberExport.objects.get()
+        seen.append((export.status, export.rows, export.rows_total))
+        return write(queryset, path, unmasked=unmasked, progress=progress)
+
+    return recorded
+
+
+def test_export_of_a_filter_matching_nobody_is_the_header_alone(tree, branch_officer, login):
+    """An organization code outside the scope filters to nothing (no query at all)."""
+    MemberFactory(organization=tree.union_a1a)
+    header, rows = _sheet(login(branch_officer).get(reverse("members:export"), {"org": "CB1"}))
+    assert header[: len(ROSTER_HEADERS)] == ROSTER_HEADERS and rows == []

@@ -15,6 +15,8 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Stands for the row number in rows rendered by SQL (apps.core.spreadsheets.rendered).
+ROW_MARK = "\x01"
 
 
 def neutralize(value: str) -> str:
@@ -54,6 +56,27 @@ class SafeSheetWriter:
             sheet.write_datetime(row, column, value, self.book.date_format)
         else:
             sheet.write_string(row, column, neutralize(str(value)), cell_format or self.book.text_format)
+
+    def write_rendered_rows(self, rendered: Iterable[str], *, columns: int, progress=None) -> int:
+        """Append rows whose XML the database rendered (apps.core.spreadsheets.rendered), after
+        the rows written cell by cell; returns how many. constant_memory only: the rows go
+        straight into XlsxWriter's row file (its own flush and bookkeeping, used as its
+        constant_memory writer uses them), so the workbook is assembled as usual.
+        `progress(rows)` is called every 10,000 rows."""
+        sheet = self.sheet
+        if not sheet.constant_memory:
+            raise ValueError("rendered rows need constant_memory")
+        sheet._write_single_row(self.row)  # the rows written so far, as XlsxWriter flushes them
+        write, first, count = sheet.row_data_fh.write, self.row, 0
+        for count, xml in enumerate(rendered, start=1):
+            write(xml.replace(ROW_MARK, str(first + count)))  # Excel counts rows from 1
+            if progress is not None and count % 10_000 == 0:
+                progress(count)
+        if count:
+            self.row += count
+            sheet._check_dimensions(self.row - 1, columns - 1)
+            sheet.previous_row = self.row - 1
+        return count
 
     def set_widths(self, widths: Sequence[int]) -> None:
         for column, width in enumerate(widths):

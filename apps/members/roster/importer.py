@@ -11,8 +11,9 @@ current memberships of the whole city, one query per chunk:
                                                the other union decides, if the name agrees
 
 Commit is set-based SQL from the staged rows (INSERT … SELECT, UPDATE … FROM) with the
-simple-history rows written by the same statements, so 100,000 rows take seconds and
-every changed member still has its history (who, when, "roster upload").
+simple-history rows and the kept member figures (apps.members.counts) written by the same
+statements, so 100,000 rows take seconds, every changed member still has its history (who,
+when, "roster upload") and the organization's figures are exact when the commit ends.
 """
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from apps.core.spreadsheets.columns import Column, HeaderMap
 from apps.imports.importer import BaseImporter, StagedRow, StaleImport
 from apps.imports.models import ImportRow
 
+from .. import counts
 from ..cleaning import clean_member_input, parse_word
 from ..models import CURRENT_STATUSES, Member, MemberStatus, Sex, Transfer, WorkerCategory
 from ..services import match_employer, record_id_lookup, request_transfer
@@ -224,7 +226,8 @@ class RosterImporter(BaseImporter):
             f"WITH src AS ({self._staged_rows_sql(Outcome.NEW, 'data AS d')}), "
             f"ins AS (INSERT INTO {Member._meta.db_table} ({columns}) "
             f"        SELECT {selected}, %(org)s, '{MemberStatus.ACTIVE}', %(today)s, '', %(now)s, %(now)s "
-            f"        FROM src RETURNING *) "
+            f"        FROM src RETURNING *), "
+            f"kept AS ({counts.delta_sql('SELECT organization_id, status, worker_category, joined_on, 1 FROM ins')}) "
         ) + history_insert_sql(Member, "ins", history_type="+")
 
     def _update_changed(self, fields: list[str], params: dict, *, written: int) -> int:
@@ -233,12 +236,22 @@ class RosterImporter(BaseImporter):
             return 0
         # Only the columns the file has: a roster without phones does not wipe them.
         assignments = ", ".join(f"{Member._meta.get_field(f).column} = {_sql_value(f)}" for f in fields)
+        staged = self._staged_rows_sql(Outcome.UPDATED, "target_id, data AS d")
+        members = (f"m.organization_id = %(org)s "
+                   f"AND m.status IN ('{MemberStatus.ACTIVE}', '{MemberStatus.RETAINED}')")
+        old, source, kept = "", f"({staged}) r WHERE m.id = r.target_id AND {members}", ""
+        if {"worker_category", "joined_on"} & set(fields):
+            # The kept figures move from the rows as they were to the rows as updated, in this
+            # statement: `old` reads and locks the rows (FOR UPDATE: their latest version, which
+            # nobody can change until the commit) and drives the UPDATE.
+            key = "organization_id, status, worker_category, joined_on"
+            old = (f"old AS (SELECT m.id, m.{key.replace(', ', ', m.')}, r.d FROM {Member._meta.db_table} m "
+                   f"        JOIN ({staged}) r ON m.id = r.target_id WHERE {members} FOR UPDATE OF m), ")
+            source = "old r WHERE m.id = r.id"
+            kept = f", kept AS ({counts.delta_sql(f'SELECT {key}, -1 FROM old UNION ALL SELECT {key}, 1 FROM upd')})"
         sql = (
-            f"WITH upd AS (UPDATE {Member._meta.db_table} m SET {assignments}, updated_at = %(now)s "
-            f"             FROM ({self._staged_rows_sql(Outcome.UPDATED, 'target_id, data AS d')}) r "
-            f"             WHERE m.id = r.target_id AND m.organization_id = %(org)s "
-            f"               AND m.status IN ('{MemberStatus.ACTIVE}', '{MemberStatus.RETAINED}') "
-            f"             RETURNING m.*) "
+            f"WITH {old}upd AS (UPDATE {Member._meta.db_table} m SET {assignments}, updated_at = %(now)s "
+            f"             FROM {source} RETURNING m.*){kept} "
         ) + history_insert_sql(Member, "upd", history_type="~")
         count = self._in_row_ranges(sql, params, written=written)
         if count != expected:

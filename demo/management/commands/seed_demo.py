@@ -1,4 +1,7 @@
-"""Demo data: `python manage.py seed_demo --scale small|city`.
+"""Demo data: `python manage.py seed_demo --scale small|city [--multiple N]`.
+
+`--multiple N` (city only; for the benchmark's cost-growth table, issue 15) gives the same
+organizations and ledger N times the city's members.
 
 Each app contributes a `demo.py` with `seed(ctx)`; this command only orders them.
 Every step is idempotent (get-or-create by natural key, or skip when present),
@@ -9,7 +12,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from demo import accounts, assistance, employers, members, organizations, transfers
@@ -23,6 +26,7 @@ class DemoContext:
     scale: str
     rng: random.Random
     out: "BaseCommand"
+    multiple: int = 1  # members: this many times the scale's target
     facts: dict = field(default_factory=dict)  # what a step wants later steps (and the summary) to know
 
     def say(self, message: str) -> None:
@@ -35,9 +39,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["small", "city"], default="small")
         parser.add_argument("--seed", type=int, default=20261124, help="random seed (deterministic output)")
+        parser.add_argument("--multiple", type=int, default=1,
+                            help="city only: N times the city's members in the same organizations (benchmark)")
 
-    def handle(self, *args, scale, seed, **options):
-        ctx = DemoContext(scale=scale, rng=random.Random(seed), out=self)
+    def handle(self, *args, scale, seed, multiple, **options):
+        if multiple < 1 or (multiple > 1 and scale != "city"):
+            raise CommandError("--multiple takes a whole number of at least 1, with --scale city")
+        ctx = DemoContext(scale=scale, rng=random.Random(seed), out=self, multiple=multiple)
         for module in DEMO_STEPS:
             started = time.monotonic()
             module.seed(ctx)
