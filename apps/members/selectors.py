@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Reverse
+from django.db.models.functions import Reverse, TruncMonth
 from django.http import Http404
 
 from apps.accounts.models import SensitiveAccess
@@ -389,6 +389,48 @@ def new_employment_count(*, actor, organization: Organization | None = None) -> 
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
     return qs.count()
+
+
+# --- the leadership dashboard's figures (issue 19) ------------------------------------
+#
+# The dashboard asks these, never the Member table: when the kept member counts (issue 15)
+# land they answer from those figures instead, and the dashboard does not change.
+
+Period = tuple[datetime.date, datetime.date]  # first and last day, both counted
+
+
+def member_figures(*, actor, organization: Organization | None = None, periods: tuple[Period, ...] = ()) -> dict:
+    """The member figures of the actor's scope (or of `organization`'s subtree, in scope):
+    "current" (active or retained) members, the current ones per worker category (keys of
+    WorkerCategory), and "joined": for each of `periods`, the current members whose joining
+    date lies in it — what the member list shows filtered by union, category or joined
+    between. One aggregate query (a FILTER per figure)."""
+    if organization is not None and not is_in_scope(actor, organization):
+        return {"current": 0, **{c: 0 for c in WorkerCategory.values}, "joined": [0 for _ in periods]}
+    qs = _members_in_scope(actor, organization).filter(status__in=CURRENT_STATUSES)
+    sums = {c: Count("id", filter=Q(worker_category=c)) for c in WorkerCategory.values}
+    sums |= {f"joined_{i}": Count("id", filter=Q(joined_on__range=p)) for i, p in enumerate(periods)}
+    row = qs.aggregate(current=Count("id"), **sums)
+    return {
+        "current": row["current"],
+        **{c: row[c] for c in WorkerCategory.values},
+        "joined": [row[f"joined_{i}"] for i in range(len(periods))],
+    }
+
+
+def members_joined_by_month(*, actor, organization: Organization | None = None, period: Period) -> dict[datetime.date, int]:
+    """{first day of the month: current members who joined in it} within `period`; one query."""
+    if organization is not None and not is_in_scope(actor, organization):
+        return {}
+    rows = (
+        _members_in_scope(actor, organization)
+        .filter(status__in=CURRENT_STATUSES, joined_on__range=period)
+        .annotate(month=TruncMonth("joined_on"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
 
 
 # --- the access log ------------------------------------------------------------------
