@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -121,6 +122,9 @@ def screen_figures(request):
     once it has ended the screen goes to the login page (HX-Redirect) instead of showing an
     empty page."""
     if not request.user.is_authenticated:
+        if not request.headers.get("HX-Request"):
+            return redirect_to_login(request.get_full_path())
+        # htmx would put the login page inside the screen; the whole page goes there instead.
         response = HttpResponse(status=204)
         response["HX-Redirect"] = f"{reverse('login')}?next={reverse('dashboard_screen')}"
         return response

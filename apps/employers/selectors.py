@@ -198,7 +198,8 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=()) -> 
         instructors = instructors.filter(county=county)
         sites = sites.filter(organization__county=county)
         counties = counties.filter(pk=county.pk)
-    new_sector = Q(is_new_sector=True)
+    # As the coverage page counts them: new-sector employers with their kind.
+    new_sector = Q(is_new_sector=True, new_sector_kind__in=NewSectorKind.values)
     covered = Q(covering_union__isnull=False)
     row = employers.aggregate(
         **_aggregates(),

@@ -52,7 +52,8 @@ def figures_world(tree, settings, tmp_path, branch_officer, county_staff, city_s
         (tree.county_b, None, None, 26, None, "active"),
     ]:
         EmployerFactory(county=county, township=township, covering_union=union, headcount=headcount,
-                        union_established_on=established, status=status, is_new_sector=headcount in (30, 26))
+                        union_established_on=established, status=status, is_new_sector=headcount in (30, 26, 10),
+                        new_sector_kind="courier" if headcount in (30, 26) else "")
     WorkInstructorFactory(county=tree.county_a, sent_by=tree.county_a)
     WorkInstructorFactory(county=tree.county_b, sent_by=tree.county_b)
     WorkInstructorFactory(county=tree.county_b, sent_by=tree.county_b, status="ended",
