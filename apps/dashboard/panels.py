@@ -90,6 +90,11 @@ class Chart:
     unit: str = ""
 
     @property
+    def wide(self) -> bool:
+        """Many bars (the counties, several series) get the page's whole width."""
+        return self.kind != "pie" and len(self.categories) * len(self.series) > 16
+
+    @property
     def rows(self) -> list[tuple[str, list[tuple[object, str]]]]:
         return [
             (category, [(s.values[i], s.urls[i]) for s in self.series]) for i, category in enumerate(self.categories)
@@ -309,7 +314,7 @@ def assistance_panel(v: DashboardView) -> PanelData:
         Figure("given-records", _("assistance records"), now["records"], totals(by="kind"),
                previous=before["records"]),
     ])
-    for by, title, choices in (("season", _("Given per season (四季送)"), Season.choices),
+    for by, title, choices in (("season", _("Given per season (the four seasons)"), Season.choices),
                                ("fund_source", _("Given per fund source"), FundSource.choices)):
         rows = {r["key"]: r for r in assistance_totals(actor=v.actor, by=by, county=v.scope, given_between=v.period.dates)}
         data.tables.append(Table(
@@ -375,6 +380,19 @@ PANELS: list[Panel] = [
     Panel("legal", _("Legal aid"), _("Cases accepted in the period."), legal_panel),
 ]
 # competitions (issue 17), events (issue 18) and reports (issue 20) append their panels here.
+
+
+# The figures the big screen shows, in this order: the headline of each area, few enough to
+# read from across the room and leave half the screen to the charts.
+SCREEN_FIGURES = (
+    "members-current", "members-joined", "rate-25", "rate-50", "rate-new-sector", "unions-established",
+    "instructors", "sites", "given-amount", "households-visited", "problems-solved", "legal-cases",
+)
+
+
+def screen_figures(panels: list["BuiltPanel"]) -> list[Figure]:
+    found = {f.key: f for built in panels for f in built.data.figures}
+    return [found[key] for key in SCREEN_FIGURES if key in found]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from apps.organizations.selectors import scope_counts_by_kind
 from .cards import cards_for
 from .forms import DashboardForm
 from .panels import DashboardView, build_panels
+from .panels import screen_figures as headline_figures
 from .periods import parse_period
 
 # The big screen asks for fresh figures this often (htmx polling; the request is passive).
@@ -72,6 +73,7 @@ def _context(view: DashboardView) -> dict:
         "view": view,
         "panels": panels,
         "charts": [chart.spec() for built in panels for chart in built.data.charts],
+        "screen_figures": headline_figures(panels),
         "computed_at": timezone.localtime(),
     }
 

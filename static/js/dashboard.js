@@ -31,7 +31,7 @@
     });
   }
 
-  function option(spec) {
+  function option(spec, width) {
     var toolbox = {
       feature: {
         dataView: { readOnly: true },
@@ -55,6 +55,7 @@
           name: series.name,
           type: "pie",
           radius: ["35%", "65%"],
+          label: { show: width > 480 },  // on a phone the legend names the slices
           data: spec.categories.map(function (name, i) {
             return { name: name, value: series.values[i], url: series.urls[i] };
           })
@@ -66,8 +67,9 @@
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: spec.series.length > 1 ? { top: 0, type: "scroll", left: 0, right: 90 } : undefined,
       grid: { left: 8, right: 16, top: spec.series.length > 1 ? 40 : 30, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: spec.categories, axisLabel: { rotate: many ? 40 : 0, interval: 0 } },
-      yAxis: { type: "value", name: spec.unit || "" },
+      xAxis: { type: "category", data: spec.categories,
+               axisLabel: { rotate: many ? 40 : 0, interval: 0, fontSize: dark ? 14 : 12 } },
+      yAxis: { type: "value", name: spec.unit || "", axisLabel: { fontSize: dark ? 14 : 12 } },
       series: spec.series.map(function (s) {
         return {
           name: s.name,
@@ -87,7 +89,7 @@
       var el = document.getElementById(spec.id);
       if (!el) return;
       var chart = echarts.init(el, dark ? "dark" : null, { renderer: "canvas", locale: chinese ? "ZH" : "EN" });
-      chart.setOption(option(spec));
+      chart.setOption(option(spec, el.clientWidth));
       chart.on("click", function (params) {
         var url = params.data && params.data.url;
         if (url) window.location.assign(url);
