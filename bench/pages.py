@@ -109,8 +109,8 @@ PAGES = [
     Page("assistance_totals", "assistance totals per county", ("assistance:totals",),
          params=lambda s, a: {"by": "county"}, targets_ms=HARDSHIP_TARGET_MS),
     Page("event_list", "event list", ("events:event_list", "events:list")),
-    Page("dashboard", "dashboard", ("dashboard:index", "dashboard:home", "dashboard:dashboard"),
-         targets_ms=300),
+    # Issue 19: the leadership dashboard of the actor's scope, this year; 300 ms the bar, 200 the goal.
+    Page("dashboard", "dashboard", ("dashboard", "dashboard:index", "dashboard:dashboard"), targets_ms=300),
 ]
 
 _LOADED_ON_OPEN = re.compile(r'hx-get="([^"]+)" hx-trigger="load"')

@@ -41,6 +41,8 @@ CAPABILITIES: dict[str, set[str]] = {
     "assistance.campaign": _STAFF,  # four-seasons campaigns
     "assistance.reveal": _WRITERS,  # full ID number, phone and bank account, audited
     "assistance.export": _WRITERS | {Role.LEADER},
+    # The big screen (数据大屏) of the dashboard, for the meeting room's display.
+    "dashboard.screen": {Role.CITY_STAFF, Role.LEADER},
 }
 
 

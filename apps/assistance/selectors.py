@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from apps.core.validators import clean_text
@@ -198,16 +198,25 @@ def _labels(by: str) -> dict:
     }.get(by, {})
 
 
-def assistance_totals(*, actor, by: str, year: int | None = None, county: Organization | None = None,
-                      limit: int = 500) -> list[dict]:
-    """Given assistance (approved records) in scope, summed per `by` — county, kind, season
-    (of the date), fund source, year or file: [{"key", "label", "records", "amount"}].
-    One grouped query; the amount is Decimal yuan."""
+def _given(actor, organization: Organization | None) -> QuerySet[AssistanceRecord]:
+    """Given (approved) assistance in scope, in `organization`'s subtree when given."""
     qs = scope_queryset(AssistanceRecord.objects.filter(status=RecordStatus.APPROVED), actor, via="file__organization")
-    if year:
+    if organization is not None:
+        qs = qs.filter(file__organization__path__startswith=organization.path)
+    return qs
+
+
+def assistance_totals(*, actor, by: str, year: int | None = None, county: Organization | None = None,
+                      given_between: tuple[datetime.date, datetime.date] | None = None, limit: int = 500) -> list[dict]:
+    """Given assistance (approved records) in scope, summed per `by` — county, kind, season
+    (of the date), fund source, year or file: [{"key", "label", "records", "amount"}], in
+    one year or between two dates (both counted), in `county`'s (any organization's) subtree
+    when given. One grouped query; the amount is Decimal yuan."""
+    qs = _given(actor, county)
+    if given_between:
+        qs = qs.filter(given_on__range=given_between)
+    elif year:
         qs = qs.filter(given_on__year=year)
-    if county is not None:
-        qs = qs.filter(file__organization__path__startswith=county.path)
     if by == "county":
         qs = qs.values(key=F("file__organization__county_id"), label=F("file__organization__county__name"))
     elif by == "season":
@@ -257,14 +266,24 @@ def records_for_period(*, actor, date_from: datetime.date, date_to: datetime.dat
 
 def visit_figures(*, actor, year: int) -> dict:
     """Households visited and problems raised / solved in `year`, counted from the records."""
-    visits = scope_queryset(Visit.objects.filter(visited_on__year=year), actor, via="file__organization")
+    return visit_figures_between(actor=actor, period=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+
+
+def visit_figures_between(*, actor, period: tuple[datetime.date, datetime.date],
+                          organization: Organization | None = None) -> dict:
+    """Visits and households visited (visited_on in `period`), problems raised at those visits
+    and problems solved in it (solved_on), in scope or `organization`'s subtree; two queries."""
+    visits = scope_queryset(Visit.objects.filter(visited_on__range=period), actor, via="file__organization")
     problems = scope_queryset(VisitProblem.objects.all(), actor, via="file__organization")
-    return {
-        "visits": visits.count(),
-        "households": visits.values("file_id").distinct().count(),
-        "problems": problems.filter(visit__visited_on__year=year).count(),
-        "solved": problems.filter(status=ProblemStatus.SOLVED, solved_on__year=year).count(),
-    }
+    if organization is not None:
+        visits = visits.filter(file__organization__path__startswith=organization.path)
+        problems = problems.filter(file__organization__path__startswith=organization.path)
+    counted = visits.aggregate(visits=Count("id"), households=Count("file_id", distinct=True))
+    counted |= problems.aggregate(
+        problems=Count("id", filter=Q(visit__visited_on__range=period)),
+        solved=Count("id", filter=Q(status=ProblemStatus.SOLVED, solved_on__range=period)),
+    )
+    return counted
 
 
 def open_problems(*, actor, overdue_on: datetime.date | None = None) -> QuerySet[VisitProblem]:
@@ -281,8 +300,16 @@ def problem_detail(*, actor, pk: int) -> VisitProblem:
 # --- legal aid (item 6) ------------------------------------------------------------------------
 
 
-def legal_case_list(*, actor, stage: str = "", dispute_kind: str = "", q: str = "") -> QuerySet[LegalAidCase]:
+def legal_case_list(*, actor, stage: str = "", dispute_kind: str = "", q: str = "",
+                    organization: Organization | None = None, opened_from: datetime.date | None = None,
+                    opened_to: datetime.date | None = None) -> QuerySet[LegalAidCase]:
     qs = scope_queryset(LegalAidCase.objects.all(), actor)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    if opened_from:
+        qs = qs.filter(opened_on__gte=opened_from)
+    if opened_to:
+        qs = qs.filter(opened_on__lte=opened_to)
     if stage:
         qs = qs.filter(stage=stage)
     if dispute_kind:
@@ -303,6 +330,53 @@ def legal_figures(*, actor, year: int) -> dict:
         closed=Count("id", filter=Q(stage="closed")),
         recovered=Coalesce(Sum("amount_recovered"), Value(0), output_field=LegalAidCase.amount_recovered.field),
     )
+
+
+# --- the leadership dashboard's figures (issue 19) ---------------------------------------
+
+
+def file_figures(*, actor, organization: Organization | None = None) -> dict[tuple[str, str], int]:
+    """{(category, status): files} in scope or `organization`'s subtree, as the file list
+    filtered by union, category and status counts them; one grouped query."""
+    qs = files_in_scope(actor)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    rows = qs.order_by().values_list("category", "status").annotate(n=Count("id"))
+    return {(category, status): n for category, status, n in rows}
+
+
+def given_figures(*, actor, organization: Organization | None = None, periods=()) -> list[dict]:
+    """Per period: given assistance {"records", "amount"} (approved records dated in it, the
+    totals page's rows between the same dates); one query."""
+    qs = _given(actor, organization)
+    money = AssistanceRecord.amount.field
+    row = qs.aggregate(**{
+        f"{what}_{i}": (Count("id", filter=Q(given_on__range=p)) if what == "records"
+                        else Coalesce(Sum("amount", filter=Q(given_on__range=p)), Value(0), output_field=money))
+        for i, p in enumerate(periods) for what in ("records", "amount")
+    })
+    return [{"records": row[f"records_{i}"], "amount": row[f"amount_{i}"]} for i in range(len(periods))]
+
+
+def given_by_month_and_kind(*, actor, organization: Organization | None = None,
+                            period: tuple[datetime.date, datetime.date]) -> dict[tuple[datetime.date, str], object]:
+    """{(first day of the month, kind): amount given} within `period`; one grouped query."""
+    rows = (
+        _given(actor, organization).filter(given_on__range=period)
+        .annotate(month=TruncMonth("given_on")).order_by()
+        .values_list("month", "kind").annotate(amount=Sum("amount"))
+    )
+    return {(month, kind): amount for month, kind, amount in rows}
+
+
+def legal_figures_between(*, actor, organization: Organization | None = None, periods=()) -> list[int]:
+    """Per period: legal aid cases accepted in it (opened_on), as the legal aid list filtered
+    by union and accepted between counts them; one query."""
+    qs = scope_queryset(LegalAidCase.objects.all(), actor)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    row = qs.aggregate(**{f"cases_{i}": Count("id", filter=Q(opened_on__range=p)) for i, p in enumerate(periods)})
+    return [row[f"cases_{i}"] for i in range(len(periods))]
 
 
 # --- campaigns (item 7) -----------------------------------------------------------------------

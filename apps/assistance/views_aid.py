@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -104,7 +105,9 @@ def records_pending(request):
 @login_required
 @require_GET
 def totals(request):
-    """Assistance given per county, kind, season, fund source, year or household."""
+    """Assistance given per county, kind, season, fund source, year or household; in a year,
+    or between two dates (`from`, `to`) and in one organization's subtree (`org`, its code) —
+    the dashboard's assistance figures link here with those."""
     by = request.GET.get("by", "county")
     if by not in selectors.GROUPINGS:
         by = "county"
@@ -112,14 +115,30 @@ def totals(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    rows = selectors.assistance_totals(actor=request.user, by=by, year=year)
+    between = _dates_between(request.GET.get("from"), request.GET.get("to"))
+    code = request.GET.get("org", "")
+    organization = selectors.visible_organization_by_code(request.user, code) if code else None
+    if code and organization is None:
+        raise Http404  # a code outside the scope names nothing
+    period = between or (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    rows = selectors.assistance_totals(actor=request.user, by=by, year=year, given_between=between, county=organization)
     return render(request, "assistance/totals.html", {
         "rows": rows, "by": by, "year": year, "by_label": GROUPING_LABELS[by], "groupings": [(g, GROUPING_LABELS[g]) for g in selectors.GROUPINGS],
         "total": sum(r["amount"] for r in rows), "records": sum(r["records"] for r in rows),
-        "visits": selectors.visit_figures(actor=request.user, year=year),
+        "between": between, "organization": organization, "period": period,
+        "visits": selectors.visit_figures_between(actor=request.user, period=period, organization=organization),
         "legal": selectors.legal_figures(actor=request.user, year=year),
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })
+
+
+def _dates_between(first: str | None, last: str | None) -> tuple[datetime.date, datetime.date] | None:
+    """(first, last) from two yyyy-mm-dd values, or None when either is missing or wrong."""
+    try:
+        dates = datetime.date.fromisoformat(first or ""), datetime.date.fromisoformat(last or "")
+    except ValueError:
+        return None
+    return dates if dates[0] <= dates[1] else None
 
 
 @login_required
@@ -187,12 +206,23 @@ def problem_advance(request, pk: int):
 def legal_list(request):
     stage = request.GET.get("stage", "") if request.GET.get("stage") in CaseStage.values else ""
     kind = request.GET.get("dispute_kind", "") if request.GET.get("dispute_kind") in DisputeKind.values else ""
-    cases = selectors.legal_case_list(actor=request.user, stage=stage, dispute_kind=kind, q=request.GET.get("q", ""))
+    # The dashboard's figure links here with the union (`org`) and the dates accepted between.
+    code = request.GET.get("org", "")
+    organization = selectors.visible_organization_by_code(request.user, code) if code else None
+    if code and organization is None:
+        raise Http404
+    between = _dates_between(request.GET.get("opened_from"), request.GET.get("opened_to"))
+    cases = selectors.legal_case_list(
+        actor=request.user, stage=stage, dispute_kind=kind, q=request.GET.get("q", ""), organization=organization,
+        opened_from=between[0] if between else None, opened_to=between[1] if between else None,
+    )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("q", request.GET.get("q", "")), ("stage", stage), ("dispute_kind", kind)) if v})
+    kept = (("q", request.GET.get("q", "")), ("stage", stage), ("dispute_kind", kind), ("org", code if organization else ""),
+            ("opened_from", between[0].isoformat() if between else ""), ("opened_to", between[1].isoformat() if between else ""))
+    query = urlencode({k: v for k, v in kept if v})
     return render(request, "assistance/legal_list.html", {
         "page": page, "stage": stage, "dispute_kind": kind, "q": request.GET.get("q", ""), "query": query,
-        "stages": CaseStage.choices, "kinds": DisputeKind.choices,
+        "stages": CaseStage.choices, "kinds": DisputeKind.choices, "organization": organization, "between": between,
         "can_create": request.user.has_capability("assistance.record"),
     })
 

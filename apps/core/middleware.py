@@ -1,4 +1,7 @@
+from functools import wraps
+
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -21,3 +24,36 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
                 pass
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PassiveSessionMiddleware(SessionMiddleware):
+    """Django's SessionMiddleware, except that a request marked passive (`passive_session`)
+    does not save the session and so does not renew its expiry.
+
+    The idle timeout is the session age renewed on every request (SESSION_SAVE_EVERY_REQUEST):
+    a page that asks the server on its own every few minutes — the dashboard's big screen —
+    would otherwise keep a session alive for ever (up to the 12-hour absolute limit) with
+    nobody at the keyboard. A passive request reads the session (who is signed in) and
+    leaves it exactly as it was, so the session still ends 30 minutes after the last request
+    a person made; a change the request itself makes (a logout) is still saved.
+    """
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if getattr(request, PASSIVE_SESSION, False) and session is not None and not session.modified:
+            return response
+        return super().process_response(request, response)
+
+
+PASSIVE_SESSION = "session_is_passive"
+
+
+def passive_session(view):
+    """Mark a view's requests passive: they never renew the session (PassiveSessionMiddleware)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        setattr(request, PASSIVE_SESSION, True)
+        return view(request, *args, **kwargs)
+
+    return wrapped

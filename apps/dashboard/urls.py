@@ -4,4 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/screen/", views.screen, name="dashboard_screen"),
+    path("dashboard/screen/figures/", views.screen_figures, name="dashboard_screen_figures"),
 ]

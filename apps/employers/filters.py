@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.widgets import DateInput
 from apps.organizations.models import Organization
 from apps.organizations.picker import OrganizationPicker
 from apps.organizations.scope import visible_organizations
@@ -60,6 +61,13 @@ class EmployerFilter(django_filters.FilterSet):
     new_sector_kind = django_filters.ChoiceFilter(label=_("new sector kind"), choices=NewSectorKind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Employer.Status.choices)
     union = django_filters.CharFilter(label=_("covering union"), method="covered_by", widget=OrganizationPicker)
+    # The dashboard's "unions established" figure links here (issue 19).
+    established_from = django_filters.DateFilter(
+        label=_("union established from"), field_name="union_established_on", lookup_expr="gte", widget=DateInput()
+    )
+    established_to = django_filters.DateFilter(
+        label=_("union established until"), field_name="union_established_on", lookup_expr="lte", widget=DateInput()
+    )
 
     class Meta:
         model = Employer
@@ -74,6 +82,8 @@ class EmployerFilter(django_filters.FilterSet):
             "new_sector_kind",
             "status",
             "union",
+            "established_from",
+            "established_to",
         ]
 
     def __init__(self, *args, request=None, **kwargs):
@@ -113,6 +123,10 @@ class InstructorFilter(django_filters.FilterSet):
 class DemonstrationSiteFilter(django_filters.FilterSet):
     """The site list's filters; its export takes the same ones."""
 
+    county = django_filters.ModelChoiceFilter(
+        label=_("county/district"), queryset=_counties, field_name="organization__county"
+    )
+
     class Meta:
         model = DemonstrationSite
-        fields = ["level", "status"]
+        fields = ["county", "level", "status"]

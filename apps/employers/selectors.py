@@ -22,7 +22,7 @@ from .models import (
     NewSectorKind,
     WorkInstructor,
 )
-from .rates import RateRow, rate_rows, total_row
+from .rates import BRACKETS, Figures, RateRow, _aggregates, rate_rows, total_row
 
 EMPLOYER_SCOPE_VIAS = ("county", "township", "covering_union")
 INSTRUCTOR_SCOPE_VIAS = ("county", "sent_by")
@@ -174,6 +174,56 @@ def demonstration_by_county(*, actor) -> list[dict]:
             }
         )
     return result
+
+
+# --- the leadership dashboard's figures (issue 19) ------------------------------------
+
+
+def ledger_figures(*, actor, county: Organization | None = None, periods=()) -> dict:
+    """The ledger's figures for the actor's scope, or one county of it — narrowed exactly as
+    the lists' county filters narrow (employer, instructor and site lists, new-sector page):
+    - "brackets": {"all"|"25"|"50": Figures(total, covered)} as the rate page counts them
+      (active employers; covered = a covering union is set), "new_sector" likewise for
+      new-sector employers;
+    - "established": per period, covered active employers whose union was established in it;
+    - "instructors": active work instructors; "sites": active demonstration sites;
+      "site_target": the sum of the counties' minimum targets (admin: targets).
+    Five queries."""
+    employers = employers_visible_to(actor).filter(status=Employer.Status.ACTIVE).order_by()
+    instructors = instructors_visible_to(actor).filter(status=WorkInstructor.Status.ACTIVE)
+    sites = demonstration_sites_visible_to(actor).filter(status=DemonstrationSite.Status.ACTIVE)
+    counties = visible_counties(actor)
+    if county is not None:
+        employers = employers.filter(county=county)
+        instructors = instructors.filter(county=county)
+        sites = sites.filter(organization__county=county)
+        counties = counties.filter(pk=county.pk)
+    # As the coverage page counts them: new-sector employers with their kind.
+    new_sector = Q(is_new_sector=True, new_sector_kind__in=NewSectorKind.values)
+    covered = Q(covering_union__isnull=False)
+    row = employers.aggregate(
+        **_aggregates(),
+        ns_total=Count("id", filter=new_sector),
+        ns_covered=Count("id", filter=new_sector & covered),
+        **{f"est_{i}": Count("id", filter=covered & Q(union_established_on__range=p)) for i, p in enumerate(periods)},
+    )
+    targets = {t.county_id: t.minimum for t in DemonstrationTarget.objects.all()}
+    default = targets.get(None, DemonstrationTarget().minimum)
+    return {
+        "brackets": {
+            key: Figures(total=row[f"total_{key}"], covered=row[f"covered_{key}"]) for key, _m, _l in BRACKETS
+        },
+        "new_sector": Figures(total=row["ns_total"], covered=row["ns_covered"]),
+        "established": [row[f"est_{i}"] for i in range(len(periods))],
+        "instructors": instructors.count(),
+        "sites": sites.count(),
+        "site_target": sum(targets.get(pk, default) for pk in counties.values_list("pk", flat=True)),
+    }
+
+
+def county_rates(*, actor) -> list[RateRow]:
+    """The rate per county in scope (county_rate_table's rows without the total)."""
+    return county_rate_table(actor=actor)[0]
 
 
 # --- the panel on an organization's page -------------------------------------------------

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Reverse
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Reverse, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from .models import (
     NameBigrams,
     OrganizationMemberCount,
     Transfer,
+    WorkerCategory,
     id_number_is,
 )
 
@@ -474,6 +475,73 @@ def count_members(*, actor, filters: MemberFilters) -> int:
     if filters.organization is not None:
         rows = rows.filter(organization__path__startswith=filters.organization.path)
     return rows.aggregate(n=Sum(figure))["n"] or 0
+
+
+# --- the leadership dashboard's figures (issue 19) ------------------------------------
+#
+# The dashboard asks these, never the Member table: when the kept member counts (issue 15)
+# land they answer from those figures instead, and the dashboard does not change.
+
+Period = tuple[datetime.date, datetime.date]  # first and last day, both counted
+
+
+def _whole_year(period: Period, today: datetime.date) -> int | None:
+    """The year whose kept row answers "joined in `period`": a calendar year, or this year
+    from 1 January to today (nobody's joining date lies in the future: the roll refuses it)."""
+    first, last = period
+    if (first.month, first.day) != (1, 1) or last.year != first.year:
+        return None
+    if (last.month, last.day) == (12, 31) or (last == today and first.year == today.year):
+        return first.year
+    return None
+
+
+def member_figures_in_periods(*, actor, organization: Organization | None = None, periods: tuple[Period, ...] = (),
+                              today: datetime.date | None = None) -> dict:
+    """The member figures of the actor's scope (or of `organization`'s subtree, in scope):
+    "current" (active or retained) members, the current ones per worker category (keys of
+    WorkerCategory), and "joined": for each of `periods`, the current members whose joining
+    date lies in it — what the member list shows filtered by union, category or joined
+    between. Current and per-category figures, and "joined" over a whole year (or this year
+    to date), come from the kept figures in one query; other periods (a month, a range, last
+    year's same dates) are one aggregate over the roll's joining dates."""
+    today = today or timezone.localdate()
+    zero = {"current": 0, **{c: 0 for c in WorkerCategory.values}, "joined": [0 for _ in periods]}
+    if organization is not None and not is_in_scope(actor, organization):
+        return zero
+    years = {i: _whole_year(p, today) for i, p in enumerate(periods)}
+    kept = _kept(actor, (ALL_YEARS, *{y for y in years.values() if y}))
+    if organization is not None:
+        kept = kept.filter(organization__path__startswith=organization.path)
+    every = Q(joined_year=ALL_YEARS)
+    sums = {c: Sum(c, filter=every) for c in WorkerCategory.values}
+    sums |= {f"year_{y}": Sum(_CURRENT, filter=Q(joined_year=y)) for y in set(years.values()) if y}
+    row = kept.aggregate(current=Sum(_CURRENT, filter=every), **sums)
+    live = {i: p for i, p in enumerate(periods) if not years[i]}
+    counted = {}
+    if live:
+        counted = (_members_in_scope(actor, organization).filter(status__in=CURRENT_STATUSES)
+                   .aggregate(**{f"joined_{i}": Count("id", filter=Q(joined_on__range=p)) for i, p in live.items()}))
+    return {
+        "current": row["current"] or 0,
+        **{c: row[c] or 0 for c in WorkerCategory.values},
+        "joined": [(row[f"year_{years[i]}"] or 0) if years[i] else counted[f"joined_{i}"] for i in range(len(periods))],
+    }
+
+
+def members_joined_by_month(*, actor, organization: Organization | None = None, period: Period) -> dict[datetime.date, int]:
+    """{first day of the month: current members who joined in it} within `period`; one query."""
+    if organization is not None and not is_in_scope(actor, organization):
+        return {}
+    rows = (
+        _members_in_scope(actor, organization)
+        .filter(status__in=CURRENT_STATUSES, joined_on__range=period)
+        .annotate(month=TruncMonth("joined_on"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
 
 
 # --- the access log ------------------------------------------------------------------

@@ -242,6 +242,12 @@ ENTRIES: dict[str, Entry] = {
     "password_change": Entry(get=GET_PAGE, post=FORM),
     "password_change_done": Entry(get=GET_PAGE),
     "home": Entry(get=GET_PAGE),
+    # --- the leadership dashboard: a county of one's scope by ?county=CODE; another county is 404
+    "dashboard": Entry(get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"),
+    "dashboard_screen": Entry(get=Call(200, "dashboard.screen"), query=county_a_code, object=True, **CITY_RIGHTS),
+    "dashboard_screen_figures": Entry(
+        get=Call(200, "dashboard.screen"), query=county_a_code, object=True, **CITY_RIGHTS
+    ),
     # --- organizations
     # Owners above the marked row, so the marker is not merely their own organization in the header.
     "organizations:list": Entry(
