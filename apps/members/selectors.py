@@ -520,7 +520,9 @@ def member_figures_in_periods(*, actor, organization: Organization | None = None
     live = {i: p for i, p in enumerate(periods) if not years[i]}
     counted = {}
     if live:
-        counted = (_members_in_scope(actor, organization).filter(status__in=CURRENT_STATUSES)
+        counted = (_members_in_scope(actor, organization)
+                   .filter(status__in=CURRENT_STATUSES, joined_on__range=(min(p[0] for p in live.values()),
+                                                                         max(p[1] for p in live.values())))
                    .aggregate(**{f"joined_{i}": Count("id", filter=Q(joined_on__range=p)) for i, p in live.items()}))
     return {
         "current": row["current"] or 0,
