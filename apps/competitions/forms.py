@@ -5,7 +5,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from apps.core.widgets import DateInput
 from apps.organizations.models import Organization
@@ -103,7 +103,7 @@ class ParticipantForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    name = forms.CharField(label=_("stage"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("competition", "stage"), max_length=100)
 
 
 class QuotaForm(forms.Form):

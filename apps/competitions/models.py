@@ -210,11 +210,11 @@ class Stage(models.Model):
 
     competition = models.ForeignKey(Competition, verbose_name=_("competition"), on_delete=models.CASCADE,
                                     related_name="stages")
-    name = models.CharField(_("stage"), max_length=100)
+    name = models.CharField(pgettext_lazy("competition", "stage"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=1)
 
     class Meta:
-        verbose_name = _("stage")
+        verbose_name = pgettext_lazy("competition", "stage")
         verbose_name_plural = _("stages")
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["competition", "name"], name="stage_name_once")]
@@ -226,7 +226,8 @@ class Stage(models.Model):
 class Score(models.Model):
     """One team's mark on one criterion at one stage, 0–100."""
 
-    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="scores")
+    stage = models.ForeignKey(Stage, verbose_name=pgettext_lazy("competition", "stage"), on_delete=models.CASCADE,
+                              related_name="scores")
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.CharField(_("criterion"), max_length=16, choices=Criterion.choices)
     value = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
