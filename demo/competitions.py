@@ -12,7 +12,9 @@ from the 2,000,000-yuan special fund, and honors across the four levels.
 
 Written through bulk paths, deterministically from `ctx.rng`; every row obeys the database's
 rules (scores 0–100, one honor per person per kind and year, the fund never overspent).
-Idempotent: when competitions exist the step writes nothing.
+Idempotent: when the scale's competitions are there the step writes nothing; `--scale city`
+after the small demo adds the city's set beside the small one (honors, enterprises and the
+fund's grants still obey their rules against what is there).
 """
 
 import datetime
@@ -21,6 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from apps.accounts.models import User
+from apps.competitions.city_lists import ensure_city_lists
 from apps.competitions.choices import DEFAULT_WEIGHTS, Criterion
 from apps.competitions.models import (
     AwardQuota,
@@ -72,14 +75,16 @@ def _period(rng, start_month: int, months: int) -> tuple[datetime.date, datetime
 
 @transaction.atomic
 def seed(ctx) -> None:
-    if Competition.objects.exists():
+    size = SCALE[ctx.scale]
+    wanted = size["key"] + size["theme"] + size["skills"] + 1
+    if Competition.objects.count() >= wanted:
         ctx.say("  competitions: present, nothing to add")
         return
     facts = ctx.facts.get("organizations")
     if not facts:
         ctx.say("  competitions: no organizations yet, skipped")
         return
-    rng, size = ctx.rng, SCALE[ctx.scale]
+    rng = ctx.rng
     city = Organization.objects.get(code=facts["city"])
     counties = list(Organization.objects.filter(kind=Organization.Kind.COUNTY_FEDERATION, parent=city).order_by("code"))
     unions = list(Organization.objects.filter(code__in=[c for codes in facts["unions_by_county"].values()
@@ -87,6 +92,7 @@ def seed(ctx) -> None:
                   .select_related("county").order_by("code"))
     demo_unions = [u for u in unions if u.county and u.county.code == DEMO_COUNTY]
     city_user, county_user, branch_user = _user(ctx, "city_staff"), _user(ctx, "county_staff"), _user(ctx, "branch_officer")
+    ensure_city_lists(HonorKind, KeyIndustry)
     industries = list(KeyIndustry.objects.all())
     demo_county = next((c for c in counties if c.code == DEMO_COUNTY), counties[0])
 
@@ -182,7 +188,9 @@ def seed(ctx) -> None:
 
     # --- honors ------------------------------------------------------------------------------
     kinds = {k.code: k for k in HonorKind.objects.all()}
-    honors, seen = [], set()
+    honors = []
+    seen = {(k, y, i or f"{o}:{h}") for k, y, i, o, h in
+            Honor.objects.values_list("kind_id", "year", "id_number", "organization_id", "honoree")}
     level_weights = (("national", 2), ("provincial", 8), ("city", 40), ("county", 50))
     for n in range(size["honors"]):
         level = rng.choices([lv for lv, _w in level_weights], [w for _lv, w in level_weights])[0]
@@ -210,11 +218,12 @@ def seed(ctx) -> None:
     # --- innovation enterprises and the fund ---------------------------------------------------
     fund, _created = SpecialFund.objects.get_or_create(name="全员创新企业专项资金", defaults={"owner": city, "budget": BUDGET})
     provincial, city_level, county_level = size["enterprises"]
-    wanted = provincial + city_level + county_level
-    pool = Employer.objects.filter(status="active").order_by("-headcount", "id")
+    to_name = provincial + city_level + county_level
+    pool = (Employer.objects.filter(status="active").exclude(pk__in=InnovationEnterprise.objects.values("employer_id"))
+            .order_by("-headcount", "id"))
     if ctx.scale == "small":
         pool = pool.filter(county=demo_county)
-    employers = list(pool.select_related("county")[:wanted])
+    employers = list(pool.select_related("county")[:to_name])
     enterprises = []
     grants = {"provincial": Decimal("200000.00"), "city": Decimal("100000.00"), "county": Decimal("0")}
     for i, employer in enumerate(employers):
@@ -222,6 +231,11 @@ def seed(ctx) -> None:
         enterprises.append(InnovationEnterprise(employer=employer, level=level, year_named=YEAR - i % 2, fund=fund,
                                                 granted=grants[level],
                                                 named_by=city_user if level != "county" else county_user))
+    left = fund.budget - sum(InnovationEnterprise.objects.values_list("granted", flat=True), Decimal(0))
+    for e in enterprises:  # the fund is never overspent: a grant it cannot cover is not made
+        if e.granted > left:
+            e.granted = Decimal(0)
+        left -= e.granted
     InnovationEnterprise.objects.bulk_create(enterprises)
     payments, outcomes = [], []
     for e in enterprises:
@@ -231,7 +245,6 @@ def seed(ctx) -> None:
                                         recorded_by=city_user))
         outcomes.append(InnovationOutcome(enterprise=e, year=YEAR, kind=rng.choice(("innovation", "patent", "suggestion", "method")),
                                           count=rng.randint(1, 40), description="职工技术创新成果", reported_by=city_user))
-    assert sum(p.amount for p in payments) <= BUDGET and sum(e.granted for e in enterprises) <= BUDGET
     FundPayment.objects.bulk_create(payments)
     InnovationOutcome.objects.bulk_create(outcomes, batch_size=1000)
     people = sum(p.counted_people for p in participations.values()) + len(participants)

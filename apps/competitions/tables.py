@@ -23,15 +23,10 @@ class CompetitionTable(tables.Table):
         model = Competition
         fields = ("name", "kind", "level", "host", "county", "starts_on", "ends_on", "status")
         attrs = {**_ATTRS, "id": "competition-table"}
+        template_name = "competitions/_competition_table.html"  # rows written from the record
         empty_text = _("No competitions match.")
 
     region_label = _("Competitions")
-
-    def render_starts_on(self, value):
-        return value.isoformat()
-
-    def render_ends_on(self, value):
-        return value.isoformat()
 
 
 class HonorTable(tables.Table):
@@ -49,6 +44,7 @@ class HonorTable(tables.Table):
         model = Honor
         fields = ("honoree", "kind", "level", "year", "organization", "county", "title")
         attrs = {**_ATTRS, "id": "honor-table"}
+        template_name = "competitions/_honor_table.html"
         empty_text = _("No honors match.")
 
     region_label = _("Honors")
@@ -69,6 +65,7 @@ class EnterpriseTable(tables.Table):
         model = InnovationEnterprise
         fields = ("employer", "county", "level", "year_named", "granted", "paid")
         attrs = {**_ATTRS, "id": "enterprise-table"}
+        template_name = "competitions/_enterprise_table.html"
         empty_text = _("No innovation enterprises match.")
 
     region_label = _("All-staff innovation enterprises")

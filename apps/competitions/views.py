@@ -331,9 +331,13 @@ def stage_scores(request, pk: int):
 @require_GET
 def participation_list(request):
     form = ParticipationFilter(request.GET or None, actor=request.user)
-    filters = selectors.ParticipationFilters(year=form.value("year"), county=visible_county_from(request, form))
+    competition = None
+    if (request.GET.get("competition") or "").isdigit():
+        competition = selectors.competition_detail(actor=request.user, pk=int(request.GET["competition"]))
+    filters = selectors.ParticipationFilters(year=form.value("year"), county=visible_county_from(request, form),
+                                             competition=competition)
     rows = selectors.participation_list(actor=request.user, filters=filters)
     page = lazy_page(rows, request)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(request, "competitions/participation_list.html", {"filter_form": form, "page": page,
-                                                                    "query": query})
+                                                                    "query": query, "competition": competition})

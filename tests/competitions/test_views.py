@@ -154,3 +154,15 @@ def test_pages_take_bounded_queries(client, city_staff, county_staff, tree, djan
     for url, limit in pages:
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200, url
+
+
+def test_participation_list_of_one_competition_is_scoped(client, county_staff, county_b_staff, tree):
+    competition = make_competition(county_staff, tree.county_a, level="county", kind="theme", name="兰山主题")
+    services.add_participation(actor=county_staff, competition=competition, organization=tree.union_a1a,
+                               counted_people=12)
+    url = reverse("competitions:participation_list")
+    client.force_login(county_staff)
+    page = client.get(url, {"competition": competition.pk}).content.decode()
+    assert "甲公司工会" in page and "兰山主题" in page
+    client.force_login(county_b_staff)
+    assert client.get(url, {"competition": competition.pk}).status_code == 404
