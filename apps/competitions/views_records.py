@@ -231,7 +231,13 @@ def fund_ledger(request):
 
 
 def _link(name: str, **query) -> str:
-    return f"{reverse(name)}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+    return f"{_reversed(name)}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+
+
+def _reversed(name: str, _cache={}) -> str:  # noqa: B006 - the URL conf does not change while running
+    if name not in _cache:
+        _cache[name] = reverse(name)
+    return _cache[name]
 
 
 def statistics_table(rows, year: int) -> list[dict]:
