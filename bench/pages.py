@@ -108,6 +108,13 @@ PAGES = [
          kwargs=lambda s, a: {"pk": s.hardship_file_id}, targets_ms=HARDSHIP_TARGET_MS),
     Page("assistance_totals", "assistance totals per county", ("assistance:totals",),
          params=lambda s, a: {"by": "county"}, targets_ms=HARDSHIP_TARGET_MS),
+    # Issue 17: the competition list and the statistics page at city scale, p95 < 100 ms.
+    Page("competition_list", "competition list, first page", ("competitions:list",), targets_ms=100),
+    Page("competition_list_filtered", "competition list, county + theme", ("competitions:list",),
+         params=lambda s, a: {"county": s.county.code, "kind": "theme", "year": 2026} if a != "branch" else
+         {"kind": "theme"}, targets_ms=100),
+    Page("competition_statistics", "competition statistics per county", ("competitions:statistics",),
+         params=lambda s, a: {"year": 2026}, targets_ms=100),
     Page("event_list", "event list", ("events:event_list", "events:list")),
     # Issue 19: the leadership dashboard of the actor's scope, this year; 300 ms the bar, 200 the goal.
     Page("dashboard", "dashboard", ("dashboard", "dashboard:index", "dashboard:dashboard"), targets_ms=300),

@@ -43,6 +43,22 @@ CAPABILITIES: dict[str, set[str]] = {
     "assistance.export": _WRITERS | {Role.LEADER},
     # The big screen (数据大屏) of the dashboard, for the meeting room's display.
     "dashboard.screen": {Role.CITY_STAFF, Role.LEADER},
+    # Labor competitions, honors, innovation enterprises (issue 17). Who runs a competition
+    # follows its level, as the union's organizing committees do: the city federation runs
+    # city-level competitions, a county federation its county's, an enterprise union its own
+    # (apps.competitions.services.may_run). Running one means its participants, stages,
+    # scores (the committee's judges' marks entered by its office), quotas and awards.
+    "competitions.manage": _WRITERS,
+    # Honors are recorded by the federation at the honor's level: national, provincial and
+    # city honors by the city federation (it nominates and files them), county honors by the
+    # county federation (apps.competitions.services.may_record_honor).
+    "competitions.honor": _STAFF,
+    # Naming all-staff innovation enterprises: county level by the county federation, city and
+    # provincial level by the city federation.
+    "competitions.innovation": _STAFF,
+    # The special fund is the city federation's: only its staff grant from it and pay out.
+    "competitions.fund": {Role.CITY_STAFF},
+    "competitions.export": _WRITERS | {Role.LEADER},
 }
 
 

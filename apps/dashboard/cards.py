@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.competitions.selectors import running_competition_count
 from apps.imports.selectors import recent_uploads, upload_pages
 from apps.members.selectors import pending_transfer_counts
 
@@ -115,8 +116,26 @@ def ledger_card(user) -> Card:
     )
 
 
+def competitions_card(user) -> Card:
+    competitions = reverse("competitions:list")
+    return Card(
+        key="competitions",
+        title=_("Labor competitions"),
+        figures=[Figure(_("competitions running"), running_competition_count(actor=user),
+                        f"{competitions}?status=running")],
+        links=_links(
+            user,
+            (_("Competitions"), "competitions:list", None, True),
+            (_("New competition"), "competitions:create", "competitions.manage", False),
+            (_("Honors"), "competitions:honor_list", None, False),
+            (_("Innovation enterprises"), "competitions:enterprise_list", None, False),
+            (_("Statistics"), "competitions:statistics", None, False),
+        ),
+    )
+
+
 # In the order the page shows them; a later app (assistance, events, ...) appends its own.
-CARDS = [members_card, transfers_card, uploads_card, ledger_card]
+CARDS = [members_card, transfers_card, uploads_card, ledger_card, competitions_card]
 
 
 def cards_for(user) -> list[Card]:

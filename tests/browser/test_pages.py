@@ -21,6 +21,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.competitions.models import Competition, Participation
 from apps.employers.selectors import employers_visible_to
 from apps.imports.services import create_import_job
 from apps.imports.validation import run_validation
@@ -49,6 +50,7 @@ class Facts:
     member: int
     employer: int
     job: int
+    competition: int | None = None
 
 
 @pytest.fixture
@@ -66,7 +68,11 @@ def demo(live_server, settings, chinese_default, tmp_path):
     )
     run_validation(job_id=job.pk)
     employer = employers_visible_to(officer).order_by("pk").first()
+    # A city key-project competition the branch officer's union takes part in, scored.
+    key_project = Competition.objects.filter(kind="key_project").order_by("pk").first()
+    Participation.objects.get_or_create(competition=key_project, organization=union)
     return Facts(
+        competition=key_project.pk,
         organization=union.code,
         member=Member.objects.filter(organization=union).order_by("pk").first().pk,
         employer=employer.pk,
@@ -95,6 +101,12 @@ def main_pages(facts: Facts, username: str) -> list[tuple[str, str, int]]:
         ("new sectors", reverse("employers:new_sector"), 200),
         ("work instructors", reverse("employers:instructor_list"), 200),
         ("demonstration sites", reverse("employers:site_list"), 200),
+        ("competition list", reverse("competitions:list"), 200),
+        ("competition detail", reverse("competitions:detail", args=[facts.competition]), 200),
+        ("honors", reverse("competitions:honor_list"), 200),
+        ("innovation enterprises", reverse("competitions:enterprise_list"), 200),
+        ("special fund", reverse("competitions:fund_ledger"), 200),
+        ("competition statistics", reverse("competitions:statistics") + "?year=2026", 200),
         ("page not found", NOT_FOUND, 404),
     ]
 

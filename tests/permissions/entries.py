@@ -218,6 +218,26 @@ def county_a_with_assistance(w):
     return w.tree.county_a.name
 
 
+# competitions (issue 17): county A's competition, run by county A's staff
+competition = arg("pk", "competition.pk")
+stage = arg("pk", "stage.pk")
+team = arg("pk", "team.pk")
+rules_attachment = arg("pk", "rules_attachment.pk")
+enterprise = arg("pk", "enterprise.pk")
+COMPETITION_PAGE = redirect("competitions:detail", competition)
+ENTERPRISE_PAGE = redirect("competitions:enterprise_detail", enterprise)
+COUNTY = {"owner": "county_staff", "sibling": "county_b_staff"}
+
+
+def competition_name(w):
+    return w.competition.name
+
+
+def county_a_with_a_competition(w):
+    _ = w.competition, w.honor  # so county A's row has figures
+    return w.tree.county_a.name
+
+
 # --- the registry ------------------------------------------------------------------------------
 
 ENTRIES: dict[str, Entry] = {
@@ -436,6 +456,46 @@ ENTRIES: dict[str, Entry] = {
         redirect("assistance:campaign_detail", lambda w: {"pk": w.recipient.campaign_id}), "assistance.record",
         recipient,
     ),
+    # --- competitions, honors, innovation enterprises
+    "competitions:list": Entry(get=GET_PAGE, marker=competition_name, list_filter=county_a_code, **COUNTY),
+    "competitions:export": Entry(get=GET_PAGE, marker=competition_name, list_filter=county_a_code, **COUNTY),
+    "competitions:create": writer_form("competitions.manage"),
+    "competitions:detail": Entry(get=GET_PAGE, kwargs=competition, object=True, **COUNTY),
+    "competitions:edit": staff_form("competitions.manage", kwargs=competition, object=True),
+    "competitions:advance": post_action(COMPETITION_PAGE, "competitions.manage", competition, STAFF),
+    "competitions:attachment_upload": post_action(COMPETITION_PAGE, "competitions.manage", competition, STAFF),
+    "competitions:attachment_download": Entry(get=GET_PAGE, kwargs=rules_attachment, object=True, **COUNTY),
+    "competitions:participation_add": post_action(COMPETITION_PAGE, "competitions.manage", competition, STAFF),
+    "competitions:team_add": post_action(COMPETITION_PAGE, "competitions.manage", competition, STAFF),
+    "competitions:participant_add": post_action(COMPETITION_PAGE, "competitions.manage", competition, STAFF),
+    "competitions:stage_add": post_action(COMPETITION_PAGE, "competitions.manage", competition, STAFF),
+    "competitions:quota_set": post_action(COMPETITION_PAGE, "competitions.manage", competition, STAFF),
+    # An empty POST keeps no score (all boxes empty) and returns to the competition.
+    "competitions:stage_scores": Entry(get=Call(200, "competitions.manage"),
+                                       post=Call(COMPETITION_PAGE, "competitions.manage"),
+                                       kwargs=stage, object=True, **STAFF),
+    "competitions:award_give": post_action(COMPETITION_PAGE, "competitions.manage", team, STAFF),
+    "competitions:participation_list": Entry(get=GET_PAGE, marker=competition_name, list_filter=county_a_code,
+                                             **COUNTY),
+    "competitions:honor_list": Entry(get=GET_PAGE, marker=lambda w: w.honor.honoree, list_filter=county_a_code,
+                                     **COUNTY),
+    "competitions:honor_export": Entry(get=GET_PAGE, marker=lambda w: w.honor.honoree, list_filter=county_a_code,
+                                       **COUNTY),
+    "competitions:honor_create": staff_form("competitions.honor"),
+    # The honors panel of a member's page: the member's scope decides (members.selectors.member_detail).
+    "competitions:member_honors": Entry(get=GET_PAGE, kwargs=member, object=True),
+    "competitions:enterprise_list": Entry(get=GET_PAGE, marker=lambda w: w.enterprise.employer.name,
+                                          list_filter=county_a_code, **COUNTY),
+    "competitions:enterprise_export": Entry(get=GET_PAGE, marker=lambda w: w.enterprise.employer.name,
+                                            list_filter=county_a_code, **COUNTY),
+    "competitions:enterprise_create": staff_form("competitions.innovation"),
+    "competitions:enterprise_detail": Entry(get=GET_PAGE, kwargs=enterprise, object=True, **COUNTY),
+    # The special fund is the city's: a city-staff role attached to county B is the sibling.
+    "competitions:payment_add": post_action(ENTERPRISE_PAGE, "competitions.fund", enterprise, CITY_RIGHTS),
+    "competitions:outcome_add": post_action(ENTERPRISE_PAGE, "competitions.manage", enterprise),
+    "competitions:fund_ledger": Entry(get=GET_PAGE, marker=lambda w: (w.enterprise, "甲标记拨付")[1],
+                                      list_filter=county_a_code, **COUNTY),
+    "competitions:statistics": Entry(get=GET_PAGE, marker=county_a_with_a_competition, **CITY_OVER_COUNTY_B),
     # --- notifications: each user's own
     "notifications:list": Entry(get=GET_PAGE, marker=lambda w: w.notification.title),
     "notifications:bell": Entry(get=GET_PAGE),

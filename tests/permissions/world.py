@@ -21,6 +21,7 @@ from apps.members.models import MemberExport, Transfer
 from apps.assistance import services as assistance, services_aid
 from apps.assistance.choices import FileStatus
 from apps.assistance.models import AssistanceSettings, FollowUp, LivingStandard
+from apps.competitions import services as competitions
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from tests.assistance.factories import advance, household_data
@@ -47,6 +48,9 @@ ACTIVE_NAME = "甲帮扶户标记"
 LEGAL_NAME = "甲维权职工标记"
 CAMPAIGN_NAME = "甲区冬送温暖标记"
 NOTIFICATION_TITLE = "甲标记通知"
+COMPETITION_NAME = "甲区标记技能竞赛"
+HONOREE_NAME = "甲标记劳模"
+PAYMENT_NOTE = "甲标记拨付"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -245,3 +249,53 @@ class World:
         """A notification of union A1a's branch officer."""
         (pk,) = notify(recipients=[self.user("branch_officer")], title=NOTIFICATION_TITLE)
         return Notification.objects.get(pk=pk)
+
+    # --- competitions (issue 17) ---------------------------------------------------------
+
+    @cached_property
+    def competition(self):
+        """County A's running county-level skills competition: a stage, union A1a's team, a rules PDF."""
+        from tests.competitions.factories import make_competition
+
+        county = self.user("county_staff")
+        competition = make_competition(county, self.tree.county_a, start=True, level="county", kind="skills",
+                                       name=COMPETITION_NAME)
+        competitions.add_stage(actor=county, competition=competition, name="决赛")
+        competitions.add_team(actor=county, competition=competition, organization=self.tree.union_a1a, name="甲队")
+        competitions.add_rules_attachment(actor=county, competition=competition,
+                                          upload=SimpleUploadedFile("细则.pdf", PDF))
+        return competition
+
+    @cached_property
+    def stage(self):
+        return self.competition.stages.get()
+
+    @cached_property
+    def team(self):
+        return self.competition.teams.get()
+
+    @cached_property
+    def rules_attachment(self):
+        return self.competition.attachments.get()
+
+    @cached_property
+    def honor(self):
+        """A county honor of union A1a's member, recorded by county A."""
+        from apps.competitions.models import HonorKind
+
+        return competitions.record_honor(actor=self.user("county_staff"), kind=HonorKind.objects.get(code="model_worker"),
+                                         level="county", year=2026, organization=self.tree.union_a1a,
+                                         id_number=id_number_for(920_001), honoree=HONOREE_NAME)
+
+    @cached_property
+    def enterprise(self):
+        """The world's employer (county A, covered by union A1a) named at city level with a grant, one payment."""
+        from apps.competitions.models import SpecialFund
+
+        city = self.user("city_staff")
+        SpecialFund.objects.get_or_create(name="专项资金", defaults={"owner": self.tree.city, "budget": Decimal(2_000_000)})
+        enterprise = competitions.name_innovation_enterprise(actor=city, employer=self.employer, level="city",
+                                                             year_named=2026, granted="10000")
+        competitions.record_fund_payment(actor=city, enterprise=enterprise, amount="5000",
+                                         paid_on=datetime.date.today(), note=PAYMENT_NOTE)
+        return enterprise

@@ -1,0 +1,400 @@
+"""Every read of competitions, honors and innovation enterprises: each takes the user and
+starts from the scope (apps.organizations.scope).
+
+Scope rules:
+- a competition is visible when its host lies in the user's subtree, or one of the
+  organizations taking part does (a county's unions see the city competition they enter);
+  changing it is the runner's alone (services.may_run);
+- an honor through its organization; a participation through its organization;
+- an innovation enterprise through its employer (county, township or covering union, as the
+  ledger), and a fund payment through its enterprise.
+
+The figures the dashboard and reports call (per scope and year, optionally one county):
+`competition_counts`, `participation_totals`, `honor_counts`, `innovation_enterprise_counts`,
+`fund_totals`. The statistics page groups the same queries by county (`statistics`).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from apps.employers.selectors import EMPLOYER_SCOPE_VIAS
+from apps.organizations.models import Organization
+from apps.organizations.scope import scope_queryset, scope_queryset_any, sees_everything, visible_organizations
+
+from . import ranking
+from .choices import EnterpriseLevel, HonorLevel, Kind, Level, Status
+from .models import (
+    Competition,
+    FundPayment,
+    Honor,
+    InnovationEnterprise,
+    InnovationOutcome,
+    Participant,
+    Participation,
+    Score,
+    Team,
+)
+
+ENTERPRISE_VIAS = tuple(f"employer__{via}" for via in EMPLOYER_SCOPE_VIAS)
+PAYMENT_VIAS = tuple(f"enterprise__{via}" for via in ENTERPRISE_VIAS)
+
+
+# --- visibility ---------------------------------------------------------------------------
+
+
+def competitions_visible_to(user) -> QuerySet[Competition]:
+    if sees_everything(user):
+        return Competition.objects.all()
+    visible = visible_organizations(user).values("pk")
+    taking_part = Participation.objects.filter(organization__in=visible).values("competition_id")
+    return Competition.objects.filter(Q(host__in=visible) | Q(pk__in=taking_part))
+
+
+def enterprises_visible_to(user) -> QuerySet[InnovationEnterprise]:
+    return scope_queryset_any(InnovationEnterprise.objects.all(), user, vias=ENTERPRISE_VIAS)
+
+
+def visible_county(user, code: str) -> Organization | None:
+    """A county (or the city federation, meaning "at city level") in scope, by code, for a filter."""
+    if not code:
+        return None
+    return (visible_organizations(user)
+            .filter(code=code, kind__in=(Organization.Kind.COUNTY_FEDERATION, Organization.Kind.CITY_FEDERATION))
+            .first())
+
+
+def _in_county(queryset: QuerySet, via: str, county: Organization | None) -> QuerySet:
+    """Rows whose organization (through `via`) lies in the county; the city federation as
+    the "county" means rows of organizations directly at city level (no county)."""
+    if county is None:
+        return queryset
+    if county.kind == Organization.Kind.CITY_FEDERATION:
+        return queryset.filter(**{f"{via}__county__isnull": True})
+    return queryset.filter(**{f"{via}__county": county})
+
+
+# --- competitions -------------------------------------------------------------------------
+
+
+@dataclass
+class CompetitionFilters:
+    year: int | None = None
+    county: Organization | None = None
+    kind: str = ""
+    level: str = ""
+    status: str = ""
+    q: str = ""
+
+
+def competition_list(*, actor, filters: CompetitionFilters | None = None) -> QuerySet[Competition]:
+    """Newest first, along competition_start_idx; the county is the host's."""
+    f = filters or CompetitionFilters()
+    qs = competitions_visible_to(actor)
+    if f.year:
+        qs = qs.filter(starts_on__year=f.year)
+    qs = _in_county(qs, "host", f.county)
+    for name in ("kind", "level", "status"):
+        if getattr(f, name):
+            qs = qs.filter(**{name: getattr(f, name)})
+    if f.q:
+        qs = qs.filter(name__icontains=f.q)
+    return qs.select_related("host", "host__county", "industry").order_by("-starts_on", "-id")
+
+
+def running_competition_count(*, actor) -> int:
+    """Competitions the user sees that are running now (the start page's figure)."""
+    return competitions_visible_to(actor).filter(status=Status.RUNNING).count()
+
+
+def competition_detail(*, actor, pk: int) -> Competition:
+    return get_object_or_404(competitions_visible_to(actor).select_related("host", "industry", "created_by"), pk=pk)
+
+
+def competition_ranking(*, competition: Competition) -> tuple[list, list[ranking.RankRow]]:
+    """(stages, ranked rows) from the competition's marks: three queries however many teams."""
+    stages = list(competition.stages.all())
+    teams = list(competition.teams.select_related("organization", "organization__county"))
+    marks = {(s.stage_id, s.team_id, s.criterion): s.value
+             for s in Score.objects.filter(stage__competition=competition).only("stage_id", "team_id", "criterion",
+                                                                               "value")}
+    return stages, ranking.rank(teams, stages, marks, competition.weights)
+
+
+def stage_marks(*, stage) -> dict[tuple[int, str], Decimal]:
+    return {(s.team_id, s.criterion): s.value for s in stage.scores.all()}
+
+
+def awards_by_county(*, competition: Competition) -> list[dict]:
+    """Each county's quota and the awards its teams hold."""
+    given = dict(competition.teams.exclude(award="").values_list("organization__county").annotate(n=Count("id")))
+    rows = [{"county": q.county, "quota": q.quota, "given": given.get(q.county_id, 0)}
+            for q in competition.quotas.select_related("county")]
+    return rows
+
+
+@dataclass
+class ParticipationFilters:
+    year: int | None = None
+    county: Organization | None = None
+    competition: Competition | None = None
+
+
+def participation_list(*, actor, filters: ParticipationFilters | None = None) -> QuerySet[Participation]:
+    """Organizations taking part, with the people they counted and named; the county is the
+    participating organization's."""
+    f = filters or ParticipationFilters()
+    qs = scope_queryset(Participation.objects.all(), actor)
+    if f.year:
+        qs = qs.filter(competition__starts_on__year=f.year)
+    if f.competition:
+        qs = qs.filter(competition=f.competition)
+    qs = _in_county(qs, "organization", f.county)
+    named = (Participant.objects.filter(competition_id=OuterRef("competition_id"),
+                                        organization_id=OuterRef("organization_id"))
+             .order_by().values("competition_id").annotate(c=Count("id")).values("c")[:1])
+    return (qs.select_related("competition", "organization", "organization__county")
+            .annotate(named=Coalesce(Subquery(named, output_field=IntegerField()), 0))
+            .order_by("-competition__starts_on", "competition_id", "id"))
+
+
+# --- honors -------------------------------------------------------------------------------
+
+
+@dataclass
+class HonorFilters:
+    year: int | None = None
+    county: Organization | None = None
+    organization: Organization | None = None
+    level: str = ""
+    kind: int | None = None
+    q: str = ""
+
+
+def honor_list(*, actor, filters: HonorFilters | None = None) -> QuerySet[Honor]:
+    f = filters or HonorFilters()
+    qs = scope_queryset(Honor.objects.all(), actor)
+    if f.year:
+        qs = qs.filter(year=f.year)
+    qs = _in_county(qs, "organization", f.county)
+    if f.organization:
+        qs = qs.filter(organization__path__startswith=f.organization.path)
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.kind:
+        qs = qs.filter(kind_id=f.kind)
+    if f.q:
+        qs = qs.filter(honoree__icontains=f.q)
+    return qs.select_related("kind", "organization", "organization__county").order_by("-year", "kind__position", "id")
+
+
+def member_honors(*, member) -> QuerySet[Honor]:
+    """The honors of the person a member row is (by member or resident ID number: an honor
+    given before they joined, or in an earlier union, is still theirs)."""
+    return (Honor.objects.filter(Q(member=member) | Q(id_number=member.id_number))
+            .select_related("kind", "organization").order_by("-year", "kind__position"))
+
+
+# --- innovation enterprises and the fund --------------------------------------------------
+
+
+@dataclass
+class EnterpriseFilters:
+    year: int | None = None
+    county: Organization | None = None
+    level: str = ""
+    q: str = ""
+
+
+def enterprise_list(*, actor, filters: EnterpriseFilters | None = None) -> QuerySet[InnovationEnterprise]:
+    f = filters or EnterpriseFilters()
+    qs = enterprises_visible_to(actor)
+    if f.year:
+        qs = qs.filter(year_named=f.year)
+    qs = _in_county(qs, "employer", f.county)
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.q:
+        qs = qs.filter(employer__name__icontains=f.q)
+    return (qs.select_related("employer", "employer__county")
+            .annotate(paid=Sum("payments__amount"))
+            .order_by("-year_named", "level", "id"))
+
+
+def enterprise_detail(*, actor, pk: int) -> InnovationEnterprise:
+    return get_object_or_404(enterprises_visible_to(actor).select_related("employer", "employer__county", "fund"),
+                             pk=pk)
+
+
+def enterprise_outcomes(*, enterprise) -> QuerySet[InnovationOutcome]:
+    return enterprise.outcomes.select_related("reported_by")
+
+
+@dataclass
+class PaymentFilters:
+    year: int | None = None
+    county: Organization | None = None
+    enterprise: InnovationEnterprise | None = None
+
+
+def payment_list(*, actor, filters: PaymentFilters | None = None) -> QuerySet[FundPayment]:
+    f = filters or PaymentFilters()
+    qs = scope_queryset_any(FundPayment.objects.all(), actor, vias=PAYMENT_VIAS)
+    if f.year:
+        qs = qs.filter(paid_on__year=f.year)
+    qs = _in_county(qs, "enterprise__employer", f.county)
+    if f.enterprise:
+        qs = qs.filter(enterprise=f.enterprise)
+    return qs.select_related("enterprise__employer", "enterprise__employer__county").order_by("-paid_on", "-id")
+
+
+# --- figures: per scope and year (the dashboard's and reports' entry points) ----------------
+
+
+def _years(qs, field_name: str, year: int | None):
+    return qs.filter(**{field_name: year}) if year else qs
+
+
+def competition_counts(*, actor, year: int | None = None, county: Organization | None = None) -> dict:
+    """{"by_kind": {kind: n}, "by_level": {level: n}, "total": n}: competitions hosted in
+    scope that start in the year."""
+    qs = _in_county(_years(scope_queryset(Competition.objects.all(), actor, via="host"), "starts_on__year", year),
+                    "host", county)
+    by_kind = dict(qs.order_by().values_list("kind").annotate(n=Count("id")))
+    by_level = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
+    return {"by_kind": by_kind, "by_level": by_level, "total": sum(by_kind.values())}
+
+
+def participation_totals(*, actor, year: int | None = None, county: Organization | None = None) -> dict:
+    """{"organizations": organizations taking part, once per competition they enter (the
+    participation list's rows), "people_times": counted + named participants} in competitions
+    starting in the year, counted where the organization lies in scope."""
+    rows = _participation_by_county(actor, year, county)
+    return {"organizations": sum(r["organizations"] for r in rows.values()),
+            "people_times": sum(r["people_times"] for r in rows.values())}
+
+
+def honor_counts(*, actor, year: int | None = None, county: Organization | None = None) -> dict:
+    """{level: n, "total": n}: honors of organizations in scope for the year."""
+    qs = _in_county(_years(scope_queryset(Honor.objects.all(), actor), "year", year), "organization", county)
+    counts = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
+    return {**counts, "total": sum(counts.values())}
+
+
+def innovation_enterprise_counts(*, actor, year: int | None = None, county: Organization | None = None) -> dict:
+    """{level: n, "total": n}: enterprises in scope named in the year."""
+    qs = _in_county(_years(enterprises_visible_to(actor), "year_named", year), "employer", county)
+    counts = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
+    return {**counts, "total": sum(counts.values())}
+
+
+def fund_totals(*, actor, year: int | None = None, county: Organization | None = None) -> dict:
+    """{"granted": yuan granted to enterprises named in the year, "paid": yuan paid in the year}."""
+    enterprises = _in_county(_years(enterprises_visible_to(actor), "year_named", year), "employer", county)
+    payments = _in_county(_years(scope_queryset_any(FundPayment.objects.all(), actor, vias=PAYMENT_VIAS),
+                                 "paid_on__year", year), "enterprise__employer", county)
+    return {"granted": enterprises.aggregate(s=Sum("granted"))["s"] or Decimal(0),
+            "paid": payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)}
+
+
+def _participation_by_county(actor, year, county=None) -> dict:
+    parts = _in_county(_years(scope_queryset(Participation.objects.all(), actor), "competition__starts_on__year",
+                              year), "organization", county)
+    named = _in_county(_years(scope_queryset(Participant.objects.all(), actor), "competition__starts_on__year",
+                              year), "organization", county)
+    rows: dict = defaultdict(lambda: {"organizations": 0, "people_times": 0})
+    for county_id, orgs, counted in (parts.order_by().values_list("organization__county")
+                                     .annotate(Count("id"), Sum("counted_people"))):
+        rows[county_id]["organizations"] += orgs
+        rows[county_id]["people_times"] += counted or 0
+    for county_id, n in named.order_by().values_list("organization__county").annotate(Count("id")):
+        rows[county_id]["people_times"] += n
+    return rows
+
+
+# --- the statistics page -------------------------------------------------------------------
+
+
+@dataclass
+class StatisticsRow:
+    county: Organization | None  # None: the total row
+    competitions_by_kind: dict = field(default_factory=dict)
+    competitions_by_level: dict = field(default_factory=dict)
+    organizations: int = 0
+    people_times: int = 0
+    honors_by_level: dict = field(default_factory=dict)
+    enterprises_by_level: dict = field(default_factory=dict)
+    granted: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+
+
+def statistics(*, actor, year: int) -> list[StatisticsRow]:
+    """One row per county in scope (and one for the city federation's own records when the
+    user sees the city), then the total: seven grouped queries whatever the data's size."""
+    visible = visible_organizations(actor)
+    counties = list(visible.filter(kind=Organization.Kind.COUNTY_FEDERATION).order_by("code"))
+    city = list(visible.filter(kind=Organization.Kind.CITY_FEDERATION).order_by("code")[:1])
+    rows = {c.pk: StatisticsRow(county=c) for c in city + counties}
+    city_key = city[0].pk if city else None
+
+    def row(county_id):
+        key = county_id if county_id is not None else city_key
+        return rows.get(key)
+
+    comps = _years(scope_queryset(Competition.objects.all(), actor, via="host"), "starts_on__year", year).order_by()
+    for county_id, kind, level, n in comps.values_list("host__county", "kind", "level").annotate(Count("id")):
+        target = row(county_id)
+        if target is None:
+            continue
+        target.competitions_by_kind[kind] = target.competitions_by_kind.get(kind, 0) + n
+        target.competitions_by_level[level] = target.competitions_by_level.get(level, 0) + n
+    for county_id, figures in _participation_by_county(actor, year).items():
+        target = row(county_id)
+        if target is not None:
+            target.organizations += figures["organizations"]
+            target.people_times += figures["people_times"]
+    honors = scope_queryset(Honor.objects.filter(year=year), actor).order_by()
+    for county_id, level, n in honors.values_list("organization__county", "level").annotate(Count("id")):
+        target = row(county_id)
+        if target is not None:
+            target.honors_by_level[level] = target.honors_by_level.get(level, 0) + n
+    enterprises = enterprises_visible_to(actor).filter(year_named=year).order_by()
+    for county_id, level, n, granted in (enterprises.values_list("employer__county", "level")
+                                         .annotate(Count("id"), Sum("granted"))):
+        target = row(county_id)
+        if target is not None:
+            target.enterprises_by_level[level] = target.enterprises_by_level.get(level, 0) + n
+            target.granted += granted or 0
+    payments = scope_queryset_any(FundPayment.objects.filter(paid_on__year=year), actor, vias=PAYMENT_VIAS).order_by()
+    for county_id, paid in payments.values_list("enterprise__employer__county").annotate(Sum("amount")):
+        target = row(county_id)
+        if target is not None:
+            target.paid += paid or 0
+    result = list(rows.values())
+    total = StatisticsRow(county=None)
+    for r in result:
+        for name in ("competitions_by_kind", "competitions_by_level", "honors_by_level", "enterprises_by_level"):
+            into = getattr(total, name)
+            for key, n in getattr(r, name).items():
+                into[key] = into.get(key, 0) + n
+        total.organizations += r.organizations
+        total.people_times += r.people_times
+        total.granted += r.granted
+        total.paid += r.paid
+    return [*result, total]
+
+
+STAT_COLUMNS = {
+    "kinds": Kind.choices,
+    "levels": Level.choices,
+    "honor_levels": HonorLevel.choices,
+    "enterprise_levels": EnterpriseLevel.choices,
+}
+
+
+def team_choices(*, competition) -> QuerySet[Team]:
+    return competition.teams.select_related("organization").order_by("name")
