@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.employers",
     "apps.members",
     "apps.assistance",
+    "apps.events",
     "apps.dashboard",
     # Dev tooling with management commands (seed_demo, benchmark); production code never imports them.
     "demo",

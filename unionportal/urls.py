@@ -10,6 +10,7 @@ urlpatterns = [
     path("organizations/", include("apps.organizations.urls")),
     path("members/", include("apps.members.urls")),
     path("assistance/", include("apps.assistance.urls")),
+    path("events/", include("apps.events.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.dashboard.urls")),

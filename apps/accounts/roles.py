@@ -41,6 +41,11 @@ CAPABILITIES: dict[str, set[str]] = {
     "assistance.campaign": _STAFF,  # four-seasons campaigns
     "assistance.reveal": _WRITERS,  # full ID number, phone and bank account, audited
     "assistance.export": _WRITERS | {Role.LEADER},
+    # Outreach events and the safety-hazard register (issue 18).
+    "events.edit": _WRITERS,  # events, their registrations, figures, photos and report
+    "events.registry": _STAFF,  # the lecturer and venue registries
+    "events.hazards": _WRITERS,  # record hazards and their rectification, upload them
+    "events.verify": _STAFF,  # verify a rectification (a level above the one who recorded it)
 }
 
 
