@@ -155,6 +155,7 @@ def add_photo(*, actor, event: Event, upload) -> EventPhoto:
     kept in private storage and served only by the scoped view."""
     require_capability(actor, "events.edit")
     ensure_visible(actor, event.organization)
+    event = Event.objects.get(pk=event.pk)
     if event.status != EventStatus.HELD:
         raise ValidationError(_("Photos are added once the event is held."))
     if event.photos.count() >= MAX_PHOTOS:
@@ -314,7 +315,7 @@ class CheckInRefused(Exception):
         self.state = state
 
 
-def check_in(*, event_id: int, token: str, name: str, last4: str,
+def check_in(*, event: Event | int, token: str, name: str, last4: str,
              now: datetime.datetime | None = None) -> tuple[Registration, bool]:
     """Check a registered person in from the public page: the token must be valid now for this
     event (tokens.py), and name + the last 4 of the ID number or phone must match one
@@ -325,7 +326,8 @@ def check_in(*, event_id: int, token: str, name: str, last4: str,
     (one query over the event's registrations of that name, every candidate compared in
     constant time)."""
     now = now or timezone.now()
-    event = Event.objects.filter(pk=event_id).first()
+    if not isinstance(event, Event):
+        event = Event.objects.filter(pk=event).first()
     state = token_state(token, event, now=now) if event is not None else TokenState.INVALID
     if state != TokenState.VALID:
         raise CheckInRefused(_("This check-in link is not valid now."), state)

@@ -379,7 +379,7 @@ def checkin(request, pk: int, token: str):
                 context["refused"] = _("Too many tries. Wait a few minutes, or ask the organizer at the entrance.")
                 return render(request, "events/checkin.html", context, status=429)
             try:
-                registration, new = services.check_in(event_id=event.pk, token=token, name=name,
+                registration, new = services.check_in(event=event, token=token, name=name,
                                                       last4=form.cleaned_data["last4"])
             except services.CheckInRefused as exc:
                 context["refused"] = exc.reason
