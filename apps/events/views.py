@@ -286,6 +286,7 @@ def register_member(request, pk: int):
 @require_POST
 @capability_required("events.edit")
 def register_group(request, pk: int):
+    selectors.event_detail(actor=request.user, pk=pk)  # scope first: 404 before any form message
     form = GroupRegistrationForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
