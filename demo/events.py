@@ -130,7 +130,7 @@ def _small(rng, facts, county, branch_user, lecturers, venues, staff):
         kind = kinds[i % len(kinds)]
         day = today - datetime.timedelta(days=rng.randint(3, 150)) if i < 26 else today + datetime.timedelta(
             days=rng.randint(2, 40))
-        org = unions[i % len(unions)] if i % 3 else county
+        org = (branch, county, unions[1 + i % (len(unions) - 1)] if len(unions) > 1 else branch)[i % 3]
         mode = Mode.HYBRID if i % 7 == 0 else (Mode.ONLINE if kind == EventKind.JOB_FAIR and i % 2 else Mode.OFFLINE)
         events.append(_event(kind, org, _tz(day, 9 + i % 6), staff, rng, held=i < 26,
                              venue=venues[i % len(venues)] if i % 2 == 0 else None, mode=mode,
