@@ -184,28 +184,17 @@ class HazardImporter(BaseImporter):
                 fields[key] = value if value is not None or key == "rectified_on" else ""
         return fields
 
-    def _staged(self, outcome: str):
-        rows = ImportRow.objects.filter(job=self.job, outcome=outcome).order_by("row_number")
-        batch = []
-        for row in rows.only("target_id", "data", "messages").iterator(chunk_size=BATCH):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
     def commit(self, *, actor) -> dict[str, int]:
         reason = (_("hazard register upload %(file)s") % {"file": self.job.original_name})[:100]
         created = updated = 0
-        for batch in self._staged(Outcome.NEW):
+        for batch in self.staged_batches(Outcome.NEW, size=BATCH):
             hazards = [Hazard(organization=self.root, employer_id=r.data["employer"], recorded_by=actor,
                               **self._fields(r.data)) for r in batch]
             bulk_create_with_history(hazards, Hazard, batch_size=BATCH, default_user=actor,
                                      default_change_reason=reason)
             created += len(hazards)
             self.report_written(created)
-        for batch in self._staged(Outcome.UPDATED):
+        for batch in self.staged_batches(Outcome.UPDATED, size=BATCH):
             targets = Hazard.objects.select_for_update().filter(
                 pk__in=[r.target_id for r in batch], organization__path__startswith=self.root.path,
                 verified_on__isnull=True).in_bulk()

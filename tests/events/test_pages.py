@@ -76,9 +76,7 @@ def test_the_calendar_shows_the_month_and_the_week(client, tree, branch_officer,
     assert event.title in week and week.count('class="calendar-day') == 7
 
 
-def test_the_feed_is_public_by_its_secret_and_revocable(client, tree, branch_officer, monkeypatch):
-    from django.utils import timezone
-
+def test_the_feed_is_public_by_its_secret_and_revocable(client, tree, branch_officer):
     event = EventFactory(organization=tree.union_a1a, created_by=branch_officer, title="冬季安全培训, 一期",
                          starts_at=at(10, 9, year=2099), ends_at=at(10, 11, year=2099))
     token = services.renew_calendar_feed(actor=branch_officer).token
