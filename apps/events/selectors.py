@@ -21,8 +21,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth, NullIf
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import Coalesce, ExtractMonth, NullIf, RowNumber, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -128,6 +128,23 @@ def events_between(*, actor, start: datetime.datetime, end: datetime.datetime) -
         .only("id", "title", "kind", "status", "starts_at", "ends_at", "place", "venue__name", "organization_id")
         .order_by("starts_at", "id")[:500]
     )
+
+
+def month_cells(*, actor, start: datetime.datetime, end: datetime.datetime, per_day: int
+                ) -> tuple[list[Event], dict[datetime.date, int]]:
+    """The first `per_day` events starting on each day of [start, end) and how many start on each
+    day: two queries whatever the month holds (a city month, about 2,000 events)."""
+    tz = timezone.get_current_timezone()
+    day = TruncDate("starts_at", tzinfo=tz)
+    scoped = events_visible_to(actor).filter(starts_at__gte=start, starts_at__lt=end)
+    first = (
+        scoped.annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]))
+        .filter(rank__lte=per_day)
+        .only("id", "title", "kind", "status", "starts_at", "ends_at", "organization_id")
+        .order_by("starts_at", "id")
+    )
+    counts = {row["day"]: row["n"] for row in scoped.annotate(day=day).values("day").annotate(n=Count("id"))}
+    return list(first), counts
 
 
 def feed_events(*, user) -> list[Event]:
@@ -321,11 +338,13 @@ def outreach_totals(*, actor, period: Period) -> dict:
     held = _held(actor, period)
     lecture = Q(kind=EventKind.LECTURE)
     stream = Q(mode__in=[Mode.ONLINE, Mode.HYBRID])
-    totals = held.annotate(model_worker=_model_worker_speaker()).aggregate(
+    # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
+    by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
+    totals = held.aggregate(
         events=Count("id"),
         on_site=Coalesce(Sum(ON_SITE), 0), online=Coalesce(Sum(ONLINE), 0),
         lectures=Count("id", filter=lecture), lecture_audience=Coalesce(Sum(ON_SITE + ONLINE, filter=lecture), 0),
-        model_worker_lectures=Count("id", filter=lecture & Q(model_worker=True)),
+        model_worker_lectures=Count("id", filter=lecture & by_model_worker),
         live_streams=Count("id", filter=stream), live_stream_views=Coalesce(Sum(ONLINE, filter=stream), 0),
         party_lessons=Count("id", filter=Q(kind=EventKind.PARTY_LESSON)),
         legal_lectures=Count("id", filter=Q(kind=EventKind.LEGAL_LECTURE)),

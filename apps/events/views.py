@@ -49,6 +49,7 @@ from .forms import (
 from .tokens import TokenState, checkin_opens_at, checkin_token, token_state
 
 PER_PAGE = 50
+PER_DAY = 4  # events a month cell shows
 # The public check-in form: per address (a venue's Wi-Fi puts many phones behind one) and per
 # event and name (guessing someone's 4 characters).
 CHECKIN_LIMIT_PER_ADDRESS = (120, 600)
@@ -422,18 +423,26 @@ def calendar_view(request):
     start = datetime.datetime.combine(weeks[0][0], datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(weeks[-1][-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     by_day: dict[datetime.date, list] = {}
-    for event in selectors.events_between(actor=request.user, start=start, end=end):
-        day = max(timezone.localtime(event.starts_at).date(), weeks[0][0])
-        last = min(timezone.localtime(event.ends_at).date(), weeks[-1][-1])
-        while day <= last:
-            by_day.setdefault(day, []).append(event)
-            day += datetime.timedelta(days=1)
+    if view == "week":
+        for event in selectors.events_between(actor=request.user, start=start, end=end):
+            day = max(timezone.localtime(event.starts_at).date(), weeks[0][0])
+            last = min(timezone.localtime(event.ends_at).date(), weeks[-1][-1])
+            while day <= last:
+                by_day.setdefault(day, []).append(event)
+                day += datetime.timedelta(days=1)
+        counts = {d: len(e) for d, e in by_day.items()}
+    else:
+        # A month cell shows the first few events starting that day and how many more (the week
+        # view shows them all): a city month holds some 2,000 events.
+        shown, counts = selectors.month_cells(actor=request.user, start=start, end=end, per_day=PER_DAY)
+        for event in shown:
+            by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
     first_of_month = datetime.date(year, month, 1)
     prev_month = (first_of_month - datetime.timedelta(days=1)).replace(day=1)
     next_month = (first_of_month + datetime.timedelta(days=32)).replace(day=1)
     return render(request, "events/calendar.html", {
-        "view": view, "weeks": [[(d, by_day.get(d, []), d.month == month or view == "week") for d in w]
-                                for w in weeks],
+        "view": view, "weeks": [[(d, by_day.get(d, []), d.month == month or view == "week",
+                                  counts.get(d, 0) - len(by_day.get(d, []))) for d in w] for w in weeks],
         "year": year, "month": month, "first": first_of_month, "prev": prev_month, "next": next_month,
         "week_first": weeks[0][0], "prev_week": weeks[0][0] - datetime.timedelta(days=7),
         "next_week": weeks[0][0] + datetime.timedelta(days=7), "today": timezone.localdate(),
