@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.events.selectors import overdue_hazard_count, report_missing_count, upcoming_event_count
+from apps.events.selectors import start_page_counts
 from apps.imports.selectors import recent_uploads, upload_pages
 from apps.members.selectors import pending_transfer_counts
 
@@ -120,13 +120,13 @@ def events_card(user) -> Card:
     events = reverse("events:event_list")
     hazards = reverse("events:hazard_list")
     editor = user.has_capability("events.edit")
-    missing = report_missing_count(actor=user)
-    overdue = overdue_hazard_count(actor=user)
+    counts = start_page_counts(actor=user)
+    missing, overdue = counts["report_missing"], counts["overdue_hazards"]
     return Card(
         key="events",
         title=_("Events and safety"),
         figures=[
-            Figure(_("events in the next 30 days"), upcoming_event_count(actor=user), f"{events}?status=planned"),
+            Figure(_("events in the next 30 days"), counts["upcoming"], f"{events}?status=planned"),
             Figure(_("events over without a report"), missing, f"{events}?status=planned",
                    attention=bool(missing) and editor),
             Figure(_("hazards past their deadline"), overdue, f"{hazards}?state=overdue",

@@ -422,6 +422,17 @@ def counties_for(actor) -> QuerySet[Organization]:
 # --- for the start page ---------------------------------------------------------------------
 
 
+def start_page_counts(*, actor, days: int = 30) -> dict[str, int]:
+    """The start page's events card in two queries: planned events in the next `days`, events over
+    without a report (still planned), hazards past their deadline."""
+    now = timezone.now()
+    counts = events_visible_to(actor).filter(status=EventStatus.PLANNED).aggregate(
+        upcoming=Count("id", filter=Q(starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days))),
+        report_missing=Count("id", filter=Q(ends_at__lt=now)),
+    )
+    return {**counts, "overdue_hazards": overdue_hazard_count(actor=actor)}
+
+
 def upcoming_event_count(*, actor, days: int = 30) -> int:
     now = timezone.now()
     return events_visible_to(actor).filter(status=EventStatus.PLANNED, starts_at__gte=now,
