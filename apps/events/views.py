@@ -7,6 +7,7 @@ import io
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -50,9 +51,9 @@ from .tokens import TokenState, checkin_opens_at, checkin_token, token_state
 
 PER_PAGE = 50
 PER_DAY = 4  # events a month cell shows
-# The public check-in form: per address (a venue's Wi-Fi puts many phones behind one) and per
-# event and name (guessing someone's 4 characters).
-CHECKIN_LIMIT_PER_ADDRESS = (120, 600)
+# The public check-in form: per address (a venue's Wi-Fi puts hundreds of phones behind one,
+# so this only stops a script) and per event and name (guessing someone's 4 characters).
+CHECKIN_LIMIT_PER_ADDRESS = (1000, 600)
 CHECKIN_LIMIT_PER_NAME = (6, 600)
 
 
@@ -374,8 +375,9 @@ def checkin(request, pk: int, token: str):
         context["form"] = form
         if form.is_valid():
             name = services.normalize_name(form.cleaned_data["name"])
+            per_address = getattr(settings, "EVENTS_CHECKIN_LIMIT_PER_ADDRESS", CHECKIN_LIMIT_PER_ADDRESS)
             if not (take_one_for(key=f"ratelimit:checkin:addr:{_client_address(request)}",
-                                 limit=CHECKIN_LIMIT_PER_ADDRESS[0], window_seconds=CHECKIN_LIMIT_PER_ADDRESS[1])
+                                 limit=per_address[0], window_seconds=per_address[1])
                     and take_one_for(key=f"ratelimit:checkin:{event.pk}:{name}", limit=CHECKIN_LIMIT_PER_NAME[0],
                                      window_seconds=CHECKIN_LIMIT_PER_NAME[1])):
                 context["refused"] = _("Too many tries. Wait a few minutes, or ask the organizer at the entrance.")
