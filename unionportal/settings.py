@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.assistance",
     "apps.competitions",
+    "apps.events",
     "apps.dashboard",
     # Dev tooling with management commands (seed_demo, benchmark); production code never imports them.
     "demo",

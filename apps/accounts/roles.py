@@ -59,6 +59,11 @@ CAPABILITIES: dict[str, set[str]] = {
     # The special fund is the city federation's: only its staff grant from it and pay out.
     "competitions.fund": {Role.CITY_STAFF},
     "competitions.export": _WRITERS | {Role.LEADER},
+    # Outreach events and the safety-hazard register (issue 18).
+    "events.edit": _WRITERS,  # events, their registrations, figures, photos and report
+    "events.registry": _STAFF,  # the lecturer and venue registries
+    "events.hazards": _WRITERS,  # record hazards and their rectification, upload them
+    "events.verify": _STAFF,  # verify a rectification (a level above the one who recorded it)
 }
 
 

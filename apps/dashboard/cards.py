@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.competitions.selectors import running_competition_count
+from apps.events.selectors import start_page_counts
 from apps.imports.selectors import recent_uploads, upload_pages
 from apps.members.selectors import pending_transfer_counts
 
@@ -134,8 +135,35 @@ def competitions_card(user) -> Card:
     )
 
 
+def events_card(user) -> Card:
+    events = reverse("events:event_list")
+    hazards = reverse("events:hazard_list")
+    editor = user.has_capability("events.edit")
+    counts = start_page_counts(actor=user)
+    missing, overdue = counts["report_missing"], counts["overdue_hazards"]
+    return Card(
+        key="events",
+        title=_("Events and safety"),
+        figures=[
+            Figure(_("events in the next 30 days"), counts["upcoming"], f"{events}?status=planned"),
+            Figure(_("events over without a report"), missing, f"{events}?status=planned",
+                   attention=bool(missing) and editor),
+            Figure(_("hazards past their deadline"), overdue, f"{hazards}?state=overdue",
+                   attention=bool(overdue) and user.has_capability("events.hazards")),
+        ],
+        links=_links(
+            user,
+            (_("Events"), "events:event_list", None, True),
+            (_("Calendar"), "events:calendar", None, False),
+            (_("New event"), "events:event_create", "events.edit", False),
+            (_("Hazard register"), "events:hazard_list", None, False),
+            (_("Event statistics"), "events:statistics", None, False),
+        ),
+    )
+
+
 # In the order the page shows them; a later app (assistance, events, ...) appends its own.
-CARDS = [members_card, transfers_card, uploads_card, ledger_card, competitions_card]
+CARDS = [members_card, transfers_card, uploads_card, ledger_card, competitions_card, events_card]
 
 
 def cards_for(user) -> list[Card]:

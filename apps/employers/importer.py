@@ -293,28 +293,17 @@ class EmployerImporter(BaseImporter):
             fields["union_established_on"] = None
         return fields
 
-    def _staged(self, outcome: str):
-        rows = ImportRow.objects.filter(job=self.job, outcome=outcome).order_by("row_number")
-        batch = []
-        for row in rows.only("target_id", "data", "messages").iterator(chunk_size=BATCH):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
     def commit(self, *, actor) -> dict[str, int]:
         reason = (_("employer ledger upload %(file)s") % {"file": self.job.original_name})[:100]
         created = updated = 0
-        for batch in self._staged(Outcome.NEW):
+        for batch in self.staged_batches(Outcome.NEW, size=BATCH):
             employers = [Employer(**self._fields(row.data)) for row in batch]
             bulk_create_with_history(
                 employers, Employer, batch_size=BATCH, default_user=actor, default_change_reason=reason
             )
             created += len(employers)
             self.report_written(created)
-        for batch in self._staged(Outcome.UPDATED):
+        for batch in self.staged_batches(Outcome.UPDATED, size=BATCH):
             targets = (
                 Employer.objects.select_for_update()
                 .filter(pk__in=[r.target_id for r in batch], county__path__startswith=self.root.path)

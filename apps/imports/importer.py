@@ -111,6 +111,19 @@ class BaseImporter:
         A long commit calls report_written() between its batches."""
         raise NotImplementedError
 
+    def staged_batches(self, outcome: str, *, size: int = 2000):
+        """The job's staged rows of one outcome, in row order, as lists of at most `size`
+        (target_id, data, messages loaded): what a commit writes, batch by batch."""
+        rows = ImportRow.objects.filter(job=self.job, outcome=outcome).order_by("row_number")
+        batch = []
+        for row in rows.only("target_id", "data", "messages").iterator(chunk_size=size):
+            batch.append(row)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
     def report_written(self, rows: int) -> None:
         """`rows` of the job's rows to write are written so far (the commit is alive)."""
         if self.progress is not None:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.competitions.models import Competition, Participation
 from apps.employers.selectors import employers_visible_to
+from apps.events.models import Event, Hazard
 from apps.imports.services import create_import_job
 from apps.imports.validation import run_validation
 from apps.members.models import Member
@@ -50,6 +51,8 @@ class Facts:
     member: int
     employer: int
     job: int
+    event: int
+    hazard: int
     competition: int | None = None
 
 
@@ -77,6 +80,8 @@ def demo(live_server, settings, chinese_default, tmp_path):
         member=Member.objects.filter(organization=union).order_by("pk").first().pk,
         employer=employer.pk,
         job=job.pk,
+        event=Event.objects.filter(organization=union, status="planned").order_by("starts_at").first().pk,
+        hazard=Hazard.objects.filter(organization=union).order_by("pk").first().pk,
     )
 
 
@@ -107,6 +112,15 @@ def main_pages(facts: Facts, username: str) -> list[tuple[str, str, int]]:
         ("innovation enterprises", reverse("competitions:enterprise_list"), 200),
         ("special fund", reverse("competitions:fund_ledger"), 200),
         ("competition statistics", reverse("competitions:statistics") + "?year=2026", 200),
+        ("events", reverse("events:event_list"), 200),
+        ("event detail", reverse("events:event_detail", args=[facts.event]), 200),
+        ("new event", reverse("events:event_create"), 200),
+        ("calendar", reverse("events:calendar"), 200),
+        ("calendar week", reverse("events:calendar") + "?view=week", 200),
+        ("hazard register", reverse("events:hazard_list"), 200),
+        ("hazard detail", reverse("events:hazard_detail", args=[facts.hazard]), 200),
+        ("event statistics", reverse("events:statistics"), 200),
+        ("lecturers", reverse("events:lecturer_list"), 200),
         ("page not found", NOT_FOUND, 404),
     ]
 

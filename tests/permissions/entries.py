@@ -205,6 +205,24 @@ CAMPAIGN_PAGE = redirect("assistance:campaign_detail", campaign)
 CITY_STEP = {"owner": "city_staff", "sibling": "county_b_city_clerk", "lacking": "county_staff"}
 
 
+# events
+event = arg("pk", "event.pk")
+held_event = arg("pk", "held_event.pk")
+job_fair = arg("pk", "job_fair.pk")
+photo = arg("pk", "photo.pk")
+lecturer = arg("pk", "lecturer.pk")
+venue = arg("pk", "venue.pk")
+hazard = arg("pk", "hazard.pk")
+hazard_job = arg("pk", "hazard_job.pk")
+EVENT_PAGE = redirect("events:event_detail", event)
+HELD_PAGE = redirect("events:event_detail", held_event)
+HAZARD_PAGE = redirect("events:hazard_detail", hazard)
+
+
+def registration(w):
+    return {"pk": w.event.pk, "registration": w.registration.pk}
+
+
 def hardship_name(w):
     return w.hardship_file.head_name
 
@@ -496,6 +514,71 @@ ENTRIES: dict[str, Entry] = {
     "competitions:fund_ledger": Entry(get=GET_PAGE, marker=lambda w: (w.enterprise, "甲标记拨付")[1],
                                       list_filter=county_a_code, **COUNTY),
     "competitions:statistics": Entry(get=GET_PAGE, marker=county_a_with_a_competition, **CITY_OVER_COUNTY_B),
+    # --- events (issue 18). Steps refused by the service (held before the start, a POST without
+    # its form) answer with the message on the event's page: rights and scope come first.
+    "events:event_list": Entry(get=GET_PAGE, marker=lambda w: w.event.title, list_filter=org_a1a),
+    "events:event_create": writer_form("events.edit"),
+    "events:event_detail": Entry(get=GET_PAGE, kwargs=event, object=True),
+    "events:event_edit": writer_form("events.edit", kwargs=event, object=True),
+    "events:event_held": post_action(EVENT_PAGE, "events.edit", event),
+    "events:event_cancel": post_action(EVENT_PAGE, "events.edit", event),
+    "events:photo_upload": post_action(HELD_PAGE, "events.edit", held_event),
+    "events:photo_download": Entry(get=GET_PAGE, kwargs=photo, object=True),
+    "events:training_figures": post_action(HELD_PAGE, "events.edit", held_event),
+    "events:job_fair_figures": post_action(redirect("events:event_detail", job_fair), "events.edit", job_fair),
+    "events:register_member": post_action(EVENT_PAGE, "events.edit", event),
+    "events:register_group": post_action(EVENT_PAGE, "events.edit", event),
+    # every signed-in user in scope may register themselves; the leader is in scope too
+    "events:register_self": Entry(get=POST_ONLY, post=Call(EVENT_PAGE), kwargs=event, object=True),
+    "events:registration_remove": post_action(EVENT_PAGE, "events.edit", registration),
+    "events:event_qr": Entry(get=Call(200, "events.edit"), kwargs=event, object=True, **WRITER),
+    "events:checkin_screen": Entry(get=Call(200, "events.edit"), kwargs=event, object=True, **WRITER),
+    "events:checkin": Entry(
+        public="a phone opening the venue's QR code has no login: the signed token for this event, valid "
+               "only around its time, is the key (tests/events/test_checkin.py: forged, foreign, expired)",
+        get=Call(200), post=Call(200), kwargs=lambda w: w.checkin,
+    ),
+    "events:calendar": Entry(get=GET_PAGE, marker=lambda w: w.event.title,
+                             query=lambda w: {"view": "week", "day": w.event.starts_at.date().isoformat()}),
+    "events:feed_renew": Entry(get=POST_ONLY, post=Call(redirect("events:calendar"))),
+    "events:feed_revoke": Entry(get=POST_ONLY, post=Call(redirect("events:calendar"))),
+    "events:feed": Entry(
+        public="a phone's calendar subscribes without a login: the user's secret, revocable token is the key",
+        get=Call(200), kwargs=lambda w: {"token": w.feed.token},
+    ),
+    "events:lecturer_list": Entry(get=GET_PAGE, marker=lambda w: w.lecturer.name, owner="county_staff",
+                                  sibling="county_b_staff"),
+    "events:lecturer_create": staff_form("events.registry"),
+    "events:lecturer_detail": Entry(get=GET_PAGE, kwargs=lecturer, object=True, owner="county_staff",
+                                    sibling="county_b_staff"),
+    "events:lecturer_edit": staff_form("events.registry", kwargs=lecturer, object=True),
+    "events:venue_list": Entry(get=GET_PAGE, marker=lambda w: w.venue.name, owner="county_staff",
+                               sibling="county_b_staff"),
+    "events:venue_create": staff_form("events.registry"),
+    "events:venue_edit": staff_form("events.registry", kwargs=venue, object=True),
+    "events:hazard_list": Entry(get=GET_PAGE, marker=lambda w: w.hazard.place, list_filter=org_a1a),
+    "events:hazard_create": writer_form("events.hazards"),
+    "events:hazard_detail": Entry(get=GET_PAGE, kwargs=hazard, object=True),
+    "events:hazard_edit": writer_form("events.hazards", kwargs=hazard, object=True),
+    "events:hazard_rectify": post_action(HAZARD_PAGE, "events.hazards", hazard),
+    "events:hazard_verify": post_action(HAZARD_PAGE, "events.verify", hazard, STAFF),
+    "events:statistics": Entry(get=GET_PAGE, marker=lambda w: w.held_event.organization.county.name,
+                               **CITY_OVER_COUNTY_B),
+    "events:hazard_import_upload": Entry(
+        get=Call(200, "events.hazards"),
+        post=Call(200, "events.hazards", data=union_a1a_upload, sibling=404),
+        marker=lambda w: w.hazard_job.original_name,
+        **WRITER,
+    ),
+    "events:hazard_import_template": Entry(get=Call(200, "events.hazards"), **WRITER),
+    "events:hazard_import_detail": Entry(get=Call(200, "events.hazards"), kwargs=hazard_job, object=True, **WRITER),
+    "events:hazard_import_progress": Entry(get=Call(200, "events.hazards"), kwargs=hazard_job, object=True,
+                                           **WRITER),
+    "events:hazard_import_errors": Entry(get=Call(200, "events.hazards"), kwargs=hazard_job, object=True, **WRITER),
+    "events:hazard_import_commit": post_action(redirect("events:hazard_import_detail", hazard_job),
+                                               "events.hazards", hazard_job),
+    "events:hazard_import_recheck": post_action(redirect("events:hazard_import_detail", hazard_job),
+                                                "events.hazards", hazard_job),
     # --- notifications: each user's own
     "notifications:list": Entry(get=GET_PAGE, marker=lambda w: w.notification.title),
     "notifications:bell": Entry(get=GET_PAGE),

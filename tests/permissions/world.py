@@ -22,6 +22,8 @@ from apps.assistance import services as assistance, services_aid
 from apps.assistance.choices import FileStatus
 from apps.assistance.models import AssistanceSettings, FollowUp, LivingStandard
 from apps.competitions import services as competitions
+from apps.events import services as events
+from apps.events.tokens import checkin_token
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from tests.assistance.factories import advance, household_data
@@ -51,6 +53,12 @@ NOTIFICATION_TITLE = "甲标记通知"
 COMPETITION_NAME = "甲区标记技能竞赛"
 HONOREE_NAME = "甲标记劳模"
 PAYMENT_NOTE = "甲标记拨付"
+EVENT_TITLE = "甲标记宣讲报告会"
+HELD_TITLE = "甲标记安全培训"
+LECTURER_NAME = "甲标记宣讲员"
+VENUE_NAME = "甲标记文化宫"
+HAZARD_PLACE = "甲标记配电室"
+HAZARD_FILE = "甲标记隐患.xlsx"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -299,3 +307,89 @@ class World:
         competitions.record_fund_payment(actor=city, enterprise=enterprise, amount="5000",
                                          paid_on=datetime.date.today(), note=PAYMENT_NOTE)
         return enterprise
+
+    # --- events (issue 18) ------------------------------------------------------------------
+
+    @cached_property
+    def event(self):
+        """A planned lecture of union A1a a week ahead, with one registered group member."""
+        start = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)).replace(microsecond=0)
+        event = events.create_event(actor=self.user("branch_officer"), organization=self.tree.union_a1a, data={
+            "kind": "lecture", "title": EVENT_TITLE, "starts_at": start, "ends_at": start + datetime.timedelta(hours=2),
+            "mode": "offline", "place": "会议室"})
+        events.register_group(actor=self.user("branch_officer"), event=event, group="一车间",
+                              people=[("甲参会人", "1234")])
+        return event
+
+    @property
+    def checkin(self):
+        return {"pk": self.event.pk, "token": checkin_token(self.event)}
+
+    @cached_property
+    def registration(self):
+        return self.event.registrations.get()
+
+    @cached_property
+    def held_event(self):
+        """A safety training of union A1a held yesterday, with a photo."""
+        start = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)).replace(microsecond=0)
+        officer = self.user("branch_officer")
+        event = events.create_event(actor=officer, organization=self.tree.union_a1a, data={
+            "kind": "safety_training", "title": HELD_TITLE, "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=2), "mode": "offline", "place": "车间"})
+        return events.mark_event_held(actor=officer, event=event, report="培训顺利", reported_attendance=30,
+                                      online_views=None)
+
+    @cached_property
+    def job_fair(self):
+        start = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=2)).replace(microsecond=0)
+        return events.create_event(actor=self.user("branch_officer"), organization=self.tree.union_a1a, data={
+            "kind": "job_fair", "title": "甲标记招聘会", "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=3), "mode": "online"})
+
+    @cached_property
+    def photo(self):
+        import io
+
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.new("RGB", (4, 4), "blue").save(out, format="PNG")
+        return events.add_photo(actor=self.user("branch_officer"), event=self.held_event,
+                                upload=SimpleUploadedFile("现场.png", out.getvalue()))
+
+    @cached_property
+    def lecturer(self):
+        """Kept by county A: its staff edit it, union A1a picks it, county B sees nothing of it."""
+        return events.save_lecturer(actor=self.user("county_staff"), organization=self.tree.county_a,
+                                    data={"name": LECTURER_NAME, "group": "沂蒙劳模宣讲团", "is_model_worker": True,
+                                          "active": True}, talks=["劳模精神"])
+
+    @cached_property
+    def venue(self):
+        return events.save_venue(actor=self.user("county_staff"), organization=self.tree.county_a,
+                                 data={"name": VENUE_NAME, "active": True})
+
+    @cached_property
+    def hazard(self):
+        """A hazard at the marker employer, recorded by union A1a, rectified (so it may be verified)."""
+        officer = self.user("branch_officer")
+        hazard = events.record_hazard(actor=officer, organization=self.tree.union_a1a, data={
+            "employer": self.employer, "found_on": datetime.date.today() - datetime.timedelta(days=10),
+            "place": HAZARD_PLACE, "description": "电缆裸露", "severity": "major",
+            "deadline": datetime.date.today() - datetime.timedelta(days=5)})
+        return hazard
+
+    @cached_property
+    def hazard_job(self):
+        """A validated one-row hazard upload into union A1a."""
+        row = {"统一社会信用代码": self.employer.social_credit_code, "检查日期": "2026-03-01",
+               "隐患部位": "仓库", "隐患描述": "灭火器过期", "整改期限": "2026-03-15"}
+        job = create_import_job(kind="hazards", organization=self.tree.union_a1a,
+                                uploaded_by=self.user("branch_officer"),
+                                uploaded_file=upload(xlsx_bytes([row]), HAZARD_FILE), enqueue=False)
+        return run_validation(job_id=job.pk)
+
+    @cached_property
+    def feed(self):
+        return events.renew_calendar_feed(actor=self.user("branch_officer"))

@@ -1,0 +1,178 @@
+"""The pages: scope by URL and filter, bounded queries at two sizes, the calendar, the feed,
+the QR code, statistics equal to plain SQL, reminders once (issue 18 items 5–7; per the issue)."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from apps.events import selectors, services
+from apps.events.choices import EventKind, EventStatus, Mode
+from apps.events.models import JobFairFigure, TrainingFigure
+from apps.notifications.models import Notification
+from apps.notifications.reminders import run_reminder_rule
+
+from .factories import EventFactory, HazardFactory, LecturerFactory, RegistrationFactory, VenueFactory, at
+
+
+def _events(tree, user, n, **kw):
+    venue = VenueFactory(organization=tree.city)
+    lecturer = LecturerFactory(organization=tree.city)
+    made = []
+    for i in range(n):
+        event = EventFactory(organization=tree.union_a1a, created_by=user, venue=venue,
+                             starts_at=at(1 + i % 27, 9), ends_at=at(1 + i % 27, 11), **kw)
+        event.speakers.add(lecturer)
+        made.append(event)
+    return made
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_list_detail_and_calendar_make_a_bounded_number_of_queries(client, tree, branch_officer, n,
+                                                                   django_assert_max_num_queries):
+    events = _events(tree, branch_officer, n)
+    for event in events[:3]:
+        RegistrationFactory(event=event, registered_by=branch_officer)
+    client.force_login(branch_officer)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("events:event_list")).status_code == 200
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("events:event_detail", args=[events[0].pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("events:calendar"), {"year": 2026, "month": 6}).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("events:statistics"), {"year": 2026}).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("events:lecturer_list")).status_code == 200
+
+
+def test_hazard_list_makes_a_bounded_number_of_queries(client, tree, branch_officer, employer,
+                                                       django_assert_max_num_queries):
+    for i in range(8):
+        HazardFactory(organization=tree.union_a1a, employer=employer, recorded_by=branch_officer)
+    client.force_login(branch_officer)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("events:hazard_list"), {"state": "overdue"})
+    assert response.status_code == 200 and response.content.count(b"text-bg-danger\">Overdue") + \
+        response.content.count(b"overdue</span>") >= 1
+
+
+def test_sibling_sees_no_event_by_url_list_filter_or_calendar(client, tree, branch_officer, sibling_officer, event):
+    client.force_login(sibling_officer)
+    assert client.get(reverse("events:event_detail", args=[event.pk])).status_code == 404
+    assert client.get(reverse("events:event_qr", args=[event.pk])).status_code == 404
+    assert event.title not in client.get(reverse("events:event_list"), {"org": "CA1a"}).content.decode()
+    assert event.title not in client.get(reverse("events:calendar"), {"year": 2026, "month": 6}).content.decode()
+    assert client.post(reverse("events:event_held", args=[event.pk]), {"report": "x"}).status_code == 404
+
+
+def test_the_calendar_shows_the_month_and_the_week(client, tree, branch_officer, event):
+    client.force_login(branch_officer)
+    month = client.get(reverse("events:calendar"), {"year": 2026, "month": 6}).content.decode()
+    assert event.title in month and 'id="calendar-grid"' in month
+    week = client.get(reverse("events:calendar"), {"view": "week", "day": "2026-06-10"}).content.decode()
+    assert event.title in week and week.count('class="calendar-day') == 7
+
+
+def test_the_feed_is_public_by_its_secret_and_revocable(client, tree, branch_officer):
+    event = EventFactory(organization=tree.union_a1a, created_by=branch_officer, title="冬季安全培训, 一期",
+                         starts_at=at(10, 9, year=2099), ends_at=at(10, 11, year=2099))
+    token = services.renew_calendar_feed(actor=branch_officer).token
+    body = client.get(reverse("events:feed", args=[token])).content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and "SUMMARY:冬季安全培训\\, 一期" in body
+    assert f"UID:event-{event.pk}@" in body and "DTSTART:20990610T010000Z" in body
+    services.revoke_calendar_feed(actor=branch_officer)
+    assert client.get(reverse("events:feed", args=[token])).status_code == 404
+
+
+def test_the_qr_code_is_an_svg_of_the_signed_link(client, tree, branch_officer):
+    event = EventFactory(organization=tree.union_a1a, created_by=branch_officer, starts_at=at(10, 9, year=2099),
+                         ends_at=at(10, 11, year=2099))
+    client.force_login(branch_officer)
+    response = client.get(reverse("events:event_qr", args=[event.pk]))
+    assert response["Content-Type"] == "image/svg+xml" and b"<svg" in response.content
+    detail = client.get(reverse("events:event_detail", args=[event.pk])).content.decode()
+    assert f'src="{reverse("events:event_qr", args=[event.pk])}"' in detail
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def _sql(query: str, params) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()
+
+
+def test_statistics_equal_plain_sql(tree, branch_officer, city_staff, employer):
+    lecturer = LecturerFactory(organization=tree.city, is_model_worker=True)
+    lecture = EventFactory(organization=tree.union_a1a, created_by=branch_officer, status=EventStatus.HELD,
+                           report="r", reported_attendance=200, online_views=5000, mode=Mode.HYBRID)
+    lecture.speakers.add(lecturer)
+    EventFactory(organization=tree.union_a1a, created_by=branch_officer, status=EventStatus.HELD, report="r",
+                 reported_attendance=999, checkin_count=42, kind=EventKind.LEGAL_LECTURE)
+    training = EventFactory(organization=tree.union_b1, created_by=branch_officer, status=EventStatus.HELD,
+                            report="r", kind=EventKind.SAFETY_TRAINING, reported_attendance=80)
+    TrainingFigure.objects.create(event=training, employer=employer, sessions=3, trainees=80)
+    TrainingFigure.objects.create(event=training, sessions=1, trainees=20)
+    fair = EventFactory(organization=tree.county_a, created_by=branch_officer, status=EventStatus.HELD, report="r",
+                        kind=EventKind.JOB_FAIR, mode=Mode.ONLINE, online_views=300)
+    JobFairFigure.objects.create(event=fair, employers=30, positions=400, applicants=260, hires=77)
+    EventFactory(organization=tree.union_a1a, created_by=branch_officer, reported_attendance=10_000)  # planned
+    EventFactory(organization=tree.union_a1a, created_by=branch_officer, status=EventStatus.HELD, report="r",
+                 reported_attendance=7, starts_at=at(1, 9, year=2025), ends_at=at(1, 10, year=2025))  # other year
+    HazardFactory(organization=tree.union_a1a, employer=employer, recorded_by=branch_officer)
+    HazardFactory(organization=tree.union_a1a, employer=employer, recorded_by=branch_officer,
+                  rectified_on=datetime.date(2026, 3, 5), rectification="x")
+    period = selectors.Period(2026)
+    start, end = period.bounds()
+    totals = selectors.outreach_totals(actor=city_staff, period=period)
+    events, on_site, online = _sql(
+        "SELECT count(*), sum(coalesce(nullif(checkin_count, 0), reported_attendance, 0)), "
+        "sum(coalesce(online_views, 0)) FROM events_event WHERE status = 'held' AND starts_at >= %s "
+        "AND starts_at < %s", [start, end])
+    assert (totals["events"], totals["on_site"], totals["online"]) == (events, on_site, online) == (4, 322, 5300)
+    assert totals["model_worker_lectures"] == 1 and totals["live_streams"] == 2
+    assert totals["legal_attendees"] == 42 and totals["job_fair_hires"] == 77
+    sessions, trainees = _sql("SELECT sum(f.sessions), sum(f.trainees) FROM events_trainingfigure f JOIN "
+                              "events_event e ON e.id = f.event_id WHERE e.status = 'held' AND e.kind = "
+                              "'safety_training' AND e.starts_at >= %s AND e.starts_at < %s", [start, end])
+    assert selectors.training_totals(actor=city_staff, period=period) == {"trainings": 1, "sessions": sessions,
+                                                                          "trainees": trainees}
+    hazards = selectors.hazard_totals(actor=city_staff, period=period, today=datetime.date(2026, 4, 1))
+    assert (hazards["found"], hazards["rectified"], hazards["overdue"]) == (2, 1, 1)
+    # a county sees its own subtree: county A has the lecture, the legal lecture and the fair
+    county = selectors.outreach_totals(actor=branch_officer.__class__.objects.get(pk=branch_officer.pk),
+                                       period=period)
+    assert county["events"] == 2  # the branch officer's union A1a only
+    rows = {r["county_code"]: r for r in selectors.statistics_by_county(actor=city_staff, period=period,
+                                                                        today=datetime.date(2026, 4, 1))}
+    assert rows["CA"]["events"] == 3 and rows["CB"]["trainees"] == 100 and rows["CA"]["hires"] == 77
+    assert rows["CA"]["found"] == 2 and rows["CA"]["overdue"] == 1
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def test_reminders_are_sent_once(tree, branch_officer, county_staff, employer):
+    tomorrow = EventFactory(organization=tree.union_a1a, created_by=branch_officer,
+                            starts_at=at(11, 9), ends_at=at(11, 11))
+    RegistrationFactory(event=tomorrow, registered_by=branch_officer)
+    EventFactory(organization=tree.union_a1a, created_by=branch_officer, starts_at=at(1, 9), ends_at=at(1, 11))
+    HazardFactory(organization=tree.union_a1a, employer=employer, recorded_by=branch_officer,
+                  deadline=datetime.date(2026, 6, 1), found_on=datetime.date(2026, 5, 1))
+    today = datetime.date(2026, 6, 10)
+    for code in ("events.registrants_day_before", "events.report_missing", "events.hazard_overdue"):
+        first = run_reminder_rule(code, today=today)
+        assert first, code
+        assert run_reminder_rule(code, today=today) == []
+    titles = list(Notification.objects.filter(recipient=branch_officer).values_list("title", flat=True))
+    assert len(titles) == 3 and any(t.startswith("Tomorrow 09:00") for t in titles)
+
+
+def test_start_page_has_the_events_card(client, branch_officer):
+    client.force_login(branch_officer)
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="home-events"' in html and re.search(r"events in the next 30 days", html)
