@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", include("apps.members.urls")),
     path("assistance/", include("apps.assistance.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.dashboard.urls")),
 ]

@@ -41,6 +41,11 @@ CAPABILITIES: dict[str, set[str]] = {
     "assistance.campaign": _STAFF,  # four-seasons campaigns
     "assistance.reveal": _WRITERS,  # full ID number, phone and bank account, audited
     "assistance.export": _WRITERS | {Role.LEADER},
+    # Reports (issue 20): every role reads and asks for the reports of its own scope — leaders
+    # and city/county staff for their subtree, a branch officer for their own union (its
+    # figures for the annual return); the scope, not the role, keeps a sibling's out.
+    "reports.view": _WRITERS | {Role.LEADER},
+    "reports.request": _WRITERS | {Role.LEADER},
 }
 
 

@@ -199,13 +199,18 @@ def _labels(by: str) -> dict:
 
 
 def assistance_totals(*, actor, by: str, year: int | None = None, county: Organization | None = None,
-                      limit: int = 500) -> list[dict]:
+                      limit: int = 500, date_from: datetime.date | None = None,
+                      date_to: datetime.date | None = None) -> list[dict]:
     """Given assistance (approved records) in scope, summed per `by` — county, kind, season
-    (of the date), fund source, year or file: [{"key", "label", "records", "amount"}].
-    One grouped query; the amount is Decimal yuan."""
+    (of the date), fund source, year or file: [{"key", "label", "records", "amount"}], for a
+    year or the days date_from–date_to (both included). One grouped query; the amount is Decimal yuan."""
     qs = scope_queryset(AssistanceRecord.objects.filter(status=RecordStatus.APPROVED), actor, via="file__organization")
     if year:
         qs = qs.filter(given_on__year=year)
+    if date_from is not None:
+        qs = qs.filter(given_on__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(given_on__lte=date_to)
     if county is not None:
         qs = qs.filter(file__organization__path__startswith=county.path)
     if by == "county":
