@@ -64,7 +64,7 @@ def centre(request):
     reports, has_next = selectors.centre_page(actor=request.user, page=page)
     return render(request, "reports/centre.html", {
         "form": form, "reports": reports, "page": page, "has_next": has_next, "kinds": report_kinds(),
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @login_required

@@ -28,6 +28,7 @@ def _fast_sweep(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
     settings.ASSISTANCE_FILES_ROOT = tmp_path / "private"
+    settings.REPORT_FILES_ROOT = tmp_path / "reports"
 
 
 @pytest.fixture
