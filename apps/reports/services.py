@@ -15,14 +15,15 @@ from .periods import check_period, previous_month
 
 
 def request_report(
-    *, actor, kind: str, organization, period_start: datetime.date, period_end: datetime.date
+    *, actor, kind: str, organization, period_start: datetime.date, period_end: datetime.date, enqueue: bool = True
 ) -> tuple[Report, bool]:
     """Ask for a report of `kind` for `organization`'s subtree over the period; returns
     (report, created). Rule: the actor holds reports.request (and the kind's own right — the
     ledger lists households by name), the organization lies in their scope (a field error
     otherwise), the period is the kind's (periods.check_period). Asking while the same
     report (kind, scope, period) is queued or being generated gives that one: the database
-    holds at most one (constraint report_one_in_progress), so two clicks at once cannot make two."""
+    holds at most one (constraint report_one_in_progress), so two clicks at once cannot make two.
+    enqueue=False: the caller generates it in its own process (the demo seeder)."""
     require_capability(actor, "reports.request")
     definition = report_kind(kind)
     if definition.capability:
@@ -30,7 +31,7 @@ def request_report(
     require_in_scope(actor, organization=organization)
     check_period(definition.period, period_start, period_end, today=timezone.localdate())
     return _create(kind=kind, organization=organization, period_start=period_start, period_end=period_end,
-                   requested_by=actor, scheduled=False)
+                   requested_by=actor, scheduled=False, enqueue=enqueue)
 
 
 def schedule_report(*, kind: str, organization, period_start: datetime.date, period_end: datetime.date,

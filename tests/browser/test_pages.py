@@ -55,6 +55,7 @@ class Facts:
 def demo(live_server, settings, chinese_default, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
+    settings.REPORT_FILES_ROOT = tmp_path / "reports"
     call_command("seed_demo", "--scale", "small", stdout=StringIO())
     officer = User.objects.get(username="branch_officer")
     union = officer.organization
@@ -95,6 +96,7 @@ def main_pages(facts: Facts, username: str) -> list[tuple[str, str, int]]:
         ("new sectors", reverse("employers:new_sector"), 200),
         ("work instructors", reverse("employers:instructor_list"), 200),
         ("demonstration sites", reverse("employers:site_list"), 200),
+        ("download centre", reverse("reports:centre"), 200),
         ("page not found", NOT_FOUND, 404),
     ]
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from demo import accounts, assistance, employers, members, organizations, transfers
+from demo import accounts, assistance, employers, members, organizations, reports, transfers
 
 # Order matters: later steps read what earlier ones made.
-DEMO_STEPS = [organizations, employers, members, accounts, transfers, assistance]
+DEMO_STEPS = [organizations, employers, members, accounts, transfers, assistance, reports]
 
 
 @dataclass
