@@ -139,7 +139,7 @@ def test_the_command_writes_the_file_and_exits_by_the_rules(tree, records, tmp_p
     call_command("generate_report", "monthly_statistics", "--period", "2026-10", "--org", "CA", "--format", "pdf",
                  "--output", str(output))
     assert capsys.readouterr().out.strip() == str(output) and output.read_bytes().startswith(b"%PDF")
-    call_command("generate_report", "annual_work", "--year", "2026")  # the city by default
+    call_command("generate_report", "annual", "--year", "2026")  # the city by default; the short name
     assert capsys.readouterr().out.strip().endswith(".xlsx")
     for args in (["nonsense"], ["monthly_statistics"], ["monthly_statistics", "--period", "2026-10", "--org", "XX"],
                  ["hardship_ledger", "--from", "2026-09-01", "--to", "2026-09-30", "--format", "pdf"],

@@ -23,11 +23,17 @@ from ...periods import month_period, year_period
 from ...services import schedule_report
 
 
+# Short names (the benchmark and DESIGN.md's examples say `generate_report monthly`).
+ALIASES = {"monthly": "monthly_statistics", "annual": "annual_work", "ledger": "hardship_ledger",
+           "changes": "membership_changes"}
+
+
 class Command(BaseCommand):
     help = "Generate a report (the download centre's kinds) and print the path of its file."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="one of: " + ", ".join(k.key for k in report_kinds()))
+        parser.add_argument("kind", help="one of: " + ", ".join(k.key for k in report_kinds())
+                            + " (or " + ", ".join(ALIASES) + ")")
         parser.add_argument("--period", help="a month, YYYY-MM (monthly statistics)")
         parser.add_argument("--year", type=int, help="a year, YYYY (annual work statistics)")
         parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (ledger, membership changes)")
@@ -37,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="copy the file here (default: print where it is stored)")
 
     def handle(self, *args, kind, period, year, date_from, date_to, org, format, output, **options):
+        kind = ALIASES.get(kind, kind)
         try:
             definition = report_kind(kind)
         except LookupError:
