@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.competitions",
     "apps.events",
     "apps.dashboard",
+    "apps.reports",
     # Dev tooling with management commands (seed_demo, benchmark); production code never imports them.
     "demo",
     "bench",
@@ -268,13 +269,26 @@ EXPORT_FILE_KEEP_DAYS = env.int("EXPORT_FILE_KEEP_DAYS", default=7)
 # clerks above both unions; a user may look people up by full ID number this often an hour.
 TRANSFER_OVERDUE_DAYS = env.int("TRANSFER_OVERDUE_DAYS", default=14)
 TRANSFER_LOOKUPS_PER_HOUR = env.int("TRANSFER_LOOKUPS_PER_HOUR", default=30)
+# Reports (apps.reports): files kept in private storage under REPORT_FILES_ROOT for
+# REPORTS_KEEP_DAYS, then deleted by beat (the record stays, shown as expired). A generation
+# stamps a heartbeat as it goes; the sweeper (beat, every minute) sends a quiet one again after
+# REPORTS_RETRY_BACKOFF_SECONDS doubled per try, and fails it with a reason after
+# REPORTS_MAX_ATTEMPTS tries (apps/reports/attempts.py). REPORTS_STEP_PAUSE_SECONDS slows every
+# step down: only for tests that must catch a generation halfway.
+REPORT_FILES_ROOT = env.path("REPORT_FILES_ROOT", default=BASE_DIR / "var" / "private" / "reports")
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=90)
+REPORTS_HEARTBEAT_TIMEOUT_SECONDS = env.int("REPORTS_HEARTBEAT_TIMEOUT_SECONDS", default=300)
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
+REPORTS_RETRY_BACKOFF_SECONDS = env.int("REPORTS_RETRY_BACKOFF_SECONDS", default=60)
+REPORTS_TASK_TIME_LIMIT_SECONDS = env.int("REPORTS_TASK_TIME_LIMIT_SECONDS", default=1800)
+REPORTS_STEP_PAUSE_SECONDS = env.float("REPORTS_STEP_PAUSE_SECONDS", default=0.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-import-jobs": {"task": "apps.imports.tasks.sweep_import_jobs", "schedule": 60.0},
     "purge-import-details": {
         "task": "apps.imports.tasks.purge_import_details", "schedule": crontab(hour=3, minute=30),
     },
     "sweep-private-files": {
-        "task": "apps.core.tasks.sweep_private_files", "schedule": crontab(hour=3, minute=50),
+        "task": "apps.core.tasks.sweep_private_files", "schedule": crontab(hour=3, minute=55),
     },
     "purge-member-exports": {
         "task": "apps.members.tasks.purge_member_exports", "schedule": crontab(hour=3, minute=40),
@@ -282,6 +296,15 @@ CELERY_BEAT_SCHEDULE = {
     # The kept member figures against a count over the members (issue 15): logs drift, repairs it.
     "recount-member-figures": {
         "task": "apps.members.tasks.recount_member_figures", "schedule": crontab(hour=3, minute=50),
+    },
+    "sweep-reports": {"task": "apps.reports.tasks.sweep_reports", "schedule": 60.0},
+    "purge-expired-reports": {
+        "task": "apps.reports.tasks.purge_expired_reports", "schedule": crontab(hour=4, minute=0),
+    },
+    # Last month's statistics for the city and each county/district, early on the 1st.
+    "schedule-monthly-statistics": {
+        "task": "apps.reports.tasks.schedule_monthly_statistics",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
     },
     # Every registered reminder rule (apps.notifications.registry), each idempotent by its key.
     "run-reminder-rules": {
@@ -297,5 +320,8 @@ LOGGING = logformat.dict_config(env("LOG_LEVEL", default="INFO"))
 LOGGING["filters"] = {"refusal_without_traceback": {"()": "apps.core.logfilters.RefusalWithoutTraceback"}}
 LOGGING["loggers"] = {
     "django.db.backends": {"level": "INFO"},
+    # WeasyPrint (report PDFs) logs every layout step at INFO; its warnings still show.
+    "weasyprint": {"level": "WARNING"},
+    "fontTools": {"level": "WARNING"},
     "django.request": {"filters": ["refusal_without_traceback"]},
 }

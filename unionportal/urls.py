@@ -13,6 +13,7 @@ urlpatterns = [
     path("competitions/", include("apps.competitions.urls")),
     path("events/", include("apps.events.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.dashboard.urls")),
 ]

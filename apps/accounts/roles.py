@@ -64,6 +64,11 @@ CAPABILITIES: dict[str, set[str]] = {
     "events.registry": _STAFF,  # the lecturer and venue registries
     "events.hazards": _WRITERS,  # record hazards and their rectification, upload them
     "events.verify": _STAFF,  # verify a rectification (a level above the one who recorded it)
+    # Reports (issue 20): every role reads and asks for the reports of its own scope — leaders
+    # and city/county staff for their subtree, a branch officer for their own union (its
+    # figures for the annual return); the scope, not the role, keeps a sibling's out.
+    "reports.view": _WRITERS | {Role.LEADER},
+    "reports.request": _WRITERS | {Role.LEADER},
 }
 
 

@@ -207,16 +207,22 @@ def _given(actor, organization: Organization | None) -> QuerySet[AssistanceRecor
 
 
 def assistance_totals(*, actor, by: str, year: int | None = None, county: Organization | None = None,
-                      given_between: tuple[datetime.date, datetime.date] | None = None, limit: int = 500) -> list[dict]:
+                      given_between: tuple[datetime.date, datetime.date] | None = None, limit: int = 500,
+                      date_from: datetime.date | None = None, date_to: datetime.date | None = None) -> list[dict]:
     """Given assistance (approved records) in scope, summed per `by` — county, kind, season
     (of the date), fund source, year or file: [{"key", "label", "records", "amount"}], in
-    one year or between two dates (both counted), in `county`'s (any organization's) subtree
-    when given. One grouped query; the amount is Decimal yuan."""
+    one year or between two dates (both counted; `given_between`, or `date_from` and/or
+    `date_to`), in `county`'s (any organization's) subtree when given. One grouped query;
+    the amount is Decimal yuan."""
     qs = _given(actor, county)
     if given_between:
         qs = qs.filter(given_on__range=given_between)
     elif year:
         qs = qs.filter(given_on__year=year)
+    if date_from is not None:
+        qs = qs.filter(given_on__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(given_on__lte=date_to)
     if by == "county":
         qs = qs.values(key=F("file__organization__county_id"), label=F("file__organization__county__name"))
     elif by == "season":

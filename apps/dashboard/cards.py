@@ -162,8 +162,21 @@ def events_card(user) -> Card:
     )
 
 
+def reports_card(user) -> Card | None:
+    """The download centre (apps.reports, a sibling layer: named by its URL only, never imported)."""
+    if not user.has_capability("reports.view"):
+        return None
+    return Card(
+        key="reports",
+        title=_("Reports"),
+        links=[Link(_("Download centre"), reverse("reports:centre"), primary=True)]
+        + ([Link(_("Ask for a report"), reverse("reports:centre") + "#report-request")]
+           if user.has_capability("reports.request") else []),
+    )
+
+
 # In the order the page shows them; a later app (assistance, events, ...) appends its own.
-CARDS = [members_card, transfers_card, uploads_card, ledger_card, competitions_card, events_card]
+CARDS = [members_card, transfers_card, uploads_card, ledger_card, competitions_card, events_card, reports_card]
 
 
 def cards_for(user) -> list[Card]:

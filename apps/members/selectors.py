@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, DateField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Reverse, TruncMonth
+from django.utils import timezone
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from apps.organizations.scope import (
 from .models import (
     CURRENT_STATUSES,
     Member,
+    MemberStatus,
     NameBigrams,
     OrganizationMemberCount,
     Transfer,
@@ -544,6 +546,53 @@ def members_joined_by_month(*, actor, organization: Organization | None = None, 
         .annotate(n=Count("id"))
     )
     return dict(rows)
+
+
+# --- changes of the roll over a period (reports) -------------------------------------------
+
+LEFT_STATUSES = (MemberStatus.WITHDRAWN, MemberStatus.DECEASED)
+CHANGE_FIGURES = ("joined", "transferred_in", "transferred_out", "left")
+
+
+def _day_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period's first moment and the moment after its last day, in the portal's time zone."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end
+
+
+def membership_changes(*, actor, date_from: datetime.date, date_to: datetime.date) -> dict[tuple, dict[str, int]]:
+    """How the roll changed in scope over the days date_from–date_to, per county and month:
+    {(county_id, first day of the month): {"joined", "transferred_in", "transferred_out", "left"}}.
+
+    - joined: memberships whose joining date lies in the period (a transfer's new row keeps
+      the original joining date, so a transfer is not a joining);
+    - transferred in / out: confirmed transfers decided in the period, counted at the
+      receiving / the sending union (a move between two unions of one county is both);
+    - left: memberships withdrawn or ended by death whose status changed in the period.
+    Four grouped queries; county_id None is the city's own level."""
+    start, end = _day_bounds(date_from, date_to)
+    members = scope_queryset(Member.objects.all(), actor)
+    confirmed = Transfer.objects.filter(status=Transfer.Status.CONFIRMED, decided_at__gte=start, decided_at__lt=end)
+    sources = {
+        "joined": (members.filter(joined_on__gte=date_from, joined_on__lte=date_to),
+                   "organization__county_id", TruncMonth("joined_on")),
+        "transferred_in": (scope_queryset(confirmed, actor, via="to_organization"),
+                           "to_organization__county_id", TruncMonth("decided_at", output_field=DateField())),
+        "transferred_out": (scope_queryset(confirmed, actor, via="from_organization"),
+                            "from_organization__county_id", TruncMonth("decided_at", output_field=DateField())),
+        "left": (members.filter(status__in=LEFT_STATUSES, status_changed_on__gte=date_from,
+                                status_changed_on__lte=date_to),
+                 "organization__county_id", TruncMonth("status_changed_on")),
+    }
+    result: dict[tuple, dict[str, int]] = {}
+    for figure, (queryset, county, month) in sources.items():
+        rows = queryset.order_by().annotate(month=month).values_list(county, "month").annotate(n=Count("id"))
+        for county_id, first_day, n in rows:
+            key = (county_id, first_day)
+            result.setdefault(key, dict.fromkeys(CHANGE_FIGURES, 0))[figure] += n
+    return result
 
 
 # --- the access log ------------------------------------------------------------------

@@ -29,6 +29,23 @@ def county_choices(*, actor) -> QuerySet[Organization]:
     return visible_organizations(actor).filter(kind=Organization.Kind.COUNTY_FEDERATION).order_by("code")
 
 
+def organization_counts_by_county(*, actor) -> dict[int | None, int]:
+    """Active organizations in scope per county/district ({county_id: n}; None: the city
+    and the unions directly under it), one grouped query."""
+    rows = (
+        visible_organizations(actor).filter(status=Organization.Status.ACTIVE)
+        .order_by().values_list("county_id").annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
+def city_and_county_federations() -> list[Organization]:
+    """The active city federation(s) and county/district federations, in code order: the
+    scopes the monthly statistics are scheduled for (by the system, so no user's scope)."""
+    kinds = (Organization.Kind.CITY_FEDERATION, Organization.Kind.COUNTY_FEDERATION)
+    return list(Organization.objects.filter(kind__in=kinds, status=Organization.Status.ACTIVE).order_by("depth", "code"))
+
+
 FEDERATION_KINDS = (
     Organization.Kind.CITY_FEDERATION,
     Organization.Kind.COUNTY_FEDERATION,

@@ -60,6 +60,7 @@ class Facts:
 def demo(live_server, settings, chinese_default, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     call_command("seed_demo", "--scale", "small", stdout=StringIO())
     officer = User.objects.get(username="branch_officer")
     union = officer.organization
@@ -121,6 +122,7 @@ def main_pages(facts: Facts, username: str) -> list[tuple[str, str, int]]:
         ("hazard detail", reverse("events:hazard_detail", args=[facts.hazard]), 200),
         ("event statistics", reverse("events:statistics"), 200),
         ("lecturers", reverse("events:lecturer_list"), 200),
+        ("download centre", reverse("reports:centre"), 200),
         ("page not found", NOT_FOUND, 404),
     ]
 

@@ -462,7 +462,7 @@ def test_a_commit_refused_after_its_first_statement_leaves_no_figure(tree, city_
 def test_hardship_assistance_writes_change_no_figure(tree, branch_officer, county_staff, city_staff, settings,
                                                      tmp_path):
     """Assistance (issue 16) writes files about members' households, never the roll."""
-    settings.ASSISTANCE_FILES_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     living_standards(tree.county_a, tree.county_b)
     MemberFactory.create_batch(2, organization=tree.union_a1a)
     before = kept_counts()

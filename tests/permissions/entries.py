@@ -198,6 +198,7 @@ legal_case = arg("pk", "legal_case.pk")
 campaign = arg("pk", "campaign.pk")
 recipient = arg("pk", "recipient.pk")
 notification = arg("pk", "notification.pk")
+report = arg("pk", "report.pk")
 DRAFT_PAGE = redirect("assistance:file_detail", hardship_file)
 ACTIVE_PAGE = redirect("assistance:file_detail", active_file)
 CAMPAIGN_PAGE = redirect("assistance:campaign_detail", campaign)
@@ -579,6 +580,13 @@ ENTRIES: dict[str, Entry] = {
                                                "events.hazards", hazard_job),
     "events:hazard_import_recheck": post_action(redirect("events:hazard_import_detail", hazard_job),
                                                 "events.hazards", hazard_job),
+    # --- reports (issue 20). Every role holds reports.view and reports.request (apps/accounts/
+    # roles.py): the scope is the guard, so no call names a capability and none has a role
+    # lacking it. The download centre lists union A1a's report for its officer, not for A1b's;
+    # the form's POST without data comes back with its errors.
+    "reports:centre": Entry(get=GET_PAGE, post=FORM, marker=lambda w: f'id="report-{w.report.pk}"'),
+    "reports:row": Entry(get=GET_PAGE, kwargs=report, object=True),
+    "reports:download": Entry(get=GET_PAGE, kwargs=lambda w: {"pk": w.report.pk, "fmt": "xlsx"}, object=True),
     # --- notifications: each user's own
     "notifications:list": Entry(get=GET_PAGE, marker=lambda w: w.notification.title),
     "notifications:bell": Entry(get=GET_PAGE),

@@ -25,6 +25,7 @@ from apps.competitions import services as competitions
 from apps.events import services as events
 from apps.events.tokens import checkin_token
 from apps.notifications.models import Notification
+from apps.reports.models import Report
 from apps.notifications.services import notify
 from tests.assistance.factories import advance, household_data
 from tests.members.factories import MemberFactory, TransferFactory, id_number_for
@@ -178,6 +179,17 @@ class World:
             status=MemberExport.Status.DONE,
             rows=1,
             file=ContentFile(b"PK-not-really-xlsx", name="members.xlsx"),
+        )
+
+    @cached_property
+    def report(self):
+        """A generated monthly report of union A1a asked for by its branch officer, both files kept."""
+        return Report.objects.create(
+            kind="monthly_statistics", organization=self.tree.union_a1a, requested_by=self.user("branch_officer"),
+            period_start=datetime.date(2026, 10, 1), period_end=datetime.date(2026, 10, 31),
+            status=Report.Status.DONE, progress=100,
+            xlsx_file=ContentFile(b"PK-not-really-xlsx", name="report.xlsx"),
+            pdf_file=ContentFile(PDF, name="report.pdf"),
         )
 
     # --- assistance and notifications ---------------------------------------------------

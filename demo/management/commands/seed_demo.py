@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from demo import accounts, assistance, competitions, employers, events, members, organizations, transfers
+from demo import accounts, assistance, competitions, employers, events, members, organizations, reports, transfers
 
 # Order matters: later steps read what earlier ones made.
-DEMO_STEPS = [organizations, employers, members, accounts, transfers, assistance, competitions, events]
+DEMO_STEPS = [organizations, employers, members, accounts, transfers, assistance, competitions, events, reports]
 
 
 @dataclass
