@@ -3,9 +3,8 @@ as one list of definitions — (section, label, unit, how to read it).
 
 Each figure is read from the records through the owning app's selectors, seen as the
 report's scope organization (apps.reports.viewer), for the report's year. A figure whose
-records the portal does not keep yet (competitions, issue 17; events, issue 18) has no
-reader: the report shows "—" and says why, never a zero it did not count. When such an app
-lands, its figures get their reader here, in this one list.
+records the portal does not keep has no reader: the report shows "—" and says why, never a
+zero it did not count. A new app's figures get their reader here, in this one list.
 """
 
 from collections.abc import Callable
@@ -15,14 +14,19 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from apps.assistance.selectors import assistance_totals, legal_figures, visit_figures
+from apps.competitions.selectors import (
+    competition_counts,
+    fund_totals,
+    innovation_enterprise_counts,
+    participation_totals,
+)
 from apps.employers.selectors import county_rate_table, demonstration_sites_visible_to, instructors_visible_to
+from apps.events.selectors import Period, hazard_totals, outreach_totals, training_totals
 from apps.members.selectors import members_count_by_county
 from apps.organizations.selectors import organization_counts_by_county
 
 from .kinds import BuildContext
 
-COMPETITIONS_PENDING = _("Not yet in the portal: labor and skills competitions are kept from issue 17 on.")
-EVENTS_PENDING = _("Not yet in the portal: events (lectures, trainings, legal lectures) are kept from issue 18 on.")
 
 
 class Lookups:
@@ -51,6 +55,27 @@ class Lookups:
 
     def members(self):
         return self.get("members", lambda: members_count_by_county(actor=self.ctx.viewer))
+
+    def competitions(self):
+        return self.get("competitions", lambda: competition_counts(actor=self.ctx.viewer, year=self.year))
+
+    def participation(self):
+        return self.get("participation", lambda: participation_totals(actor=self.ctx.viewer, year=self.year))
+
+    def enterprises(self):
+        return self.get("enterprises", lambda: innovation_enterprise_counts(actor=self.ctx.viewer, year=self.year))
+
+    def fund(self):
+        return self.get("fund", lambda: fund_totals(actor=self.ctx.viewer, year=self.year))
+
+    def outreach(self):
+        return self.get("outreach", lambda: outreach_totals(actor=self.ctx.viewer, period=Period(self.year)))
+
+    def trainings(self):
+        return self.get("trainings", lambda: training_totals(actor=self.ctx.viewer, period=Period(self.year)))
+
+    def hazards(self):
+        return self.get("hazards", lambda: hazard_totals(actor=self.ctx.viewer, period=Period(self.year)))
 
     def assistance_by_kind(self):
         return self.get("assistance", lambda: assistance_totals(actor=self.ctx.viewer, by="kind", year=self.year))
@@ -110,26 +135,30 @@ ANNUAL_FIGURES: list[Figure] = [
            lambda lk: instructors_visible_to(lk.ctx.viewer).filter(status="active").count(), note=AS_OF_NOW),
     Figure(ORGANIZING, _("party–union co-construction demonstration sites"), _("sites"),
            lambda lk: demonstration_sites_visible_to(lk.ctx.viewer).filter(status="active").count(), note=AS_OF_NOW),
-    Figure(COMPETITIONS, _("key-project competitions"), _("competitions"), pending=COMPETITIONS_PENDING),
-    Figure(COMPETITIONS, _("theme competitions"), _("competitions"), pending=COMPETITIONS_PENDING),
-    Figure(COMPETITIONS, _("competition participants"), _("person-times"), pending=COMPETITIONS_PENDING),
-    Figure(COMPETITIONS, _("all-staff innovation enterprises, national level"), _("enterprises"),
-           pending=COMPETITIONS_PENDING),
+    Figure(COMPETITIONS, _("key-project competitions"), _("competitions"),
+           lambda lk: lk.competitions()["by_kind"].get("key_project", 0)),
+    Figure(COMPETITIONS, _("theme competitions"), _("competitions"),
+           lambda lk: lk.competitions()["by_kind"].get("theme", 0)),
+    Figure(COMPETITIONS, _("competition participants"), _("person-times"),
+           lambda lk: lk.participation()["people_times"]),
     Figure(COMPETITIONS, _("all-staff innovation enterprises, provincial level"), _("enterprises"),
-           pending=COMPETITIONS_PENDING),
+           lambda lk: lk.enterprises().get("provincial", 0)),
     Figure(COMPETITIONS, _("all-staff innovation enterprises, city level"), _("enterprises"),
-           pending=COMPETITIONS_PENDING),
-    Figure(COMPETITIONS, _("innovation fund used"), _("yuan"), pending=COMPETITIONS_PENDING),
-    Figure(OUTREACH, _("lectures"), _("sessions"), pending=EVENTS_PENDING),
-    Figure(OUTREACH, _("lecture audience"), _("person-times"), pending=EVENTS_PENDING),
-    Figure(OUTREACH, _("model-worker lectures"), _("sessions"), pending=EVENTS_PENDING),
-    Figure(OUTREACH, _("live streams"), _("sessions"), pending=EVENTS_PENDING),
-    Figure(TRAINING, _("trainings"), _("sessions"), pending=EVENTS_PENDING),
-    Figure(TRAINING, _("trainees"), _("person-times"), pending=EVENTS_PENDING),
-    Figure(TRAINING, _("hazards found"), _("items"), pending=EVENTS_PENDING),
-    Figure(TRAINING, _("hazards rectified"), _("items"), pending=EVENTS_PENDING),
-    Figure(LEGAL, _("legal lectures"), _("sessions"), pending=EVENTS_PENDING),
-    Figure(LEGAL, _("legal lecture attendees"), _("person-times"), pending=EVENTS_PENDING),
+           lambda lk: lk.enterprises().get("city", 0)),
+    Figure(COMPETITIONS, _("all-staff innovation enterprises, county level"), _("enterprises"),
+           lambda lk: lk.enterprises().get("county", 0)),
+    Figure(COMPETITIONS, _("innovation fund used"), _("yuan"), lambda lk: lk.fund()["paid"]),
+    Figure(OUTREACH, _("lectures"), _("sessions"), lambda lk: lk.outreach()["lectures"]),
+    Figure(OUTREACH, _("lecture audience"), _("person-times"), lambda lk: lk.outreach()["lecture_audience"]),
+    Figure(OUTREACH, _("model-worker lectures"), _("sessions"), lambda lk: lk.outreach()["model_worker_lectures"]),
+    Figure(OUTREACH, _("live streams"), _("sessions"), lambda lk: lk.outreach()["live_streams"]),
+    Figure(OUTREACH, _("live-stream views"), _("person-times"), lambda lk: lk.outreach()["live_stream_views"]),
+    Figure(TRAINING, _("trainings"), _("sessions"), lambda lk: lk.trainings()["sessions"]),
+    Figure(TRAINING, _("trainees"), _("person-times"), lambda lk: lk.trainings()["trainees"]),
+    Figure(TRAINING, _("hazards found"), _("items"), lambda lk: lk.hazards()["found"]),
+    Figure(TRAINING, _("hazards rectified"), _("items"), lambda lk: lk.hazards()["rectified"]),
+    Figure(LEGAL, _("legal lectures"), _("sessions"), lambda lk: lk.outreach()["legal_lectures"]),
+    Figure(LEGAL, _("legal lecture attendees"), _("person-times"), lambda lk: lk.outreach()["legal_attendees"]),
     Figure(LEGAL, _("legal aid cases accepted"), _("cases"), lambda lk: lk.legal()["cases"]),
     Figure(ASSISTANCE, _("households visited"), _("households"), lambda lk: lk.visits()["households"]),
     Figure(ASSISTANCE, _("problems solved for visited households"), _("problems"), lambda lk: lk.visits()["solved"]),

@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from apps.reports import services
 from apps.reports.figures import ANNUAL_FIGURES, NOT_AVAILABLE
@@ -29,6 +30,14 @@ def generate(tasks_in_process, actor, kind, organization, start, end) -> Report:
     report.refresh_from_db()
     assert report.status == Report.Status.DONE, report.failure_detail
     return report
+
+
+def sql_row_of(sql, params) -> tuple:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(cursor.fetchone())
 
 
 def county_row(rows, name):
@@ -159,8 +168,90 @@ def test_annual_work_statistics_equal_plain_sql_and_say_what_is_not_kept(records
     ]
     pending = [f for f in ANNUAL_FIGURES if f.read is None]
     shown = [r for r in rows[DATA:] if r[2] == NOT_AVAILABLE]
-    assert len(shown) == len(pending) > 0
+    assert len(shown) == len(pending)
     assert all(r[4] and r[2] != 0 for r in shown)  # a dash with its reason, never a made-up zero
+
+
+SQL_HELD = """SELECT count(*), coalesce(sum(coalesce(nullif(checkin_count, 0), reported_attendance, 0)
+                                             + coalesce(online_views, 0)), 0)
+              FROM events_event WHERE status = 'held' AND kind = %s
+              AND extract(year FROM starts_at AT TIME ZONE 'Asia/Shanghai') = 2026"""
+
+
+def test_annual_work_statistics_count_competitions_and_events_as_plain_sql_does(
+    tree, city_staff, county_staff, branch_officer, tasks_in_process
+):
+    """The year-end summary's competition and outreach lines (issue 20 item 1: key-project and
+    theme competitions and people-times, innovation enterprises by level and fund used,
+    lectures and audience, model-worker lectures and live streams, trainings and trainees,
+    hazards found and rectified, legal lectures and attendees) read the competitions and
+    events records of the year — and only the year's."""
+    from apps.competitions.models import InnovationEnterprise, Participation
+    from apps.events.models import Event, Hazard, TrainingFigure
+    from tests.competitions.factories import make_competition, make_fund
+    from tests.employers.factories import EmployerFactory
+    from tests.events.factories import EventFactory, LecturerFactory, at
+
+    key = make_competition(city_staff, tree.city, start=True)
+    make_competition(county_staff, tree.county_a, kind="theme", level="county", name="主题竞赛")
+    make_competition(county_staff, tree.county_a, kind="theme", level="county", name="去年的竞赛",
+                     starts_on=datetime.date(2025, 3, 1), ends_on=datetime.date(2025, 6, 1))
+    Participation.objects.create(competition=key, organization=tree.union_a1a, counted_people=300)
+    employer = EmployerFactory(county=tree.county_a, covering_union=tree.union_a1a)
+    fund = make_fund(tree.city)
+    enterprise = InnovationEnterprise.objects.create(employer=employer, level="city", year_named=2026, fund=fund,
+                                                     named_by=city_staff,
+                                                     granted=Decimal("50000"))
+    enterprise.payments.create(fund=fund, amount=Decimal("20000.00"), paid_on=datetime.date(2026, 5, 1),
+                               recorded_by=city_staff)
+
+    held = {"status": "held", "report": "顺利", "organization": tree.union_a1a, "created_by": branch_officer}
+    model_worker = LecturerFactory(is_model_worker=True, organization=tree.city)
+    EventFactory(kind="lecture", reported_attendance=120, **held).speakers.add(model_worker)
+    EventFactory(kind="lecture", mode="hybrid", reported_attendance=80, online_views=500, **held)
+    EventFactory(kind="lecture", reported_attendance=999, starts_at=at(10, 9, year=2025), **held)  # last year
+    EventFactory(kind="lecture", organization=tree.union_a1a, created_by=branch_officer)  # planned, not held
+    EventFactory(kind="legal_lecture", reported_attendance=40, **held)
+    training = EventFactory(kind="safety_training", reported_attendance=60, **held)
+    TrainingFigure.objects.create(event=training, employer=employer, sessions=3, trainees=60)
+    for rectified in (datetime.date(2026, 3, 10), None):
+        Hazard.objects.create(organization=tree.union_a1a, employer=employer, recorded_by=branch_officer,
+                              found_on=datetime.date(2026, 3, 1), place=f"配电室{rectified}", description="线路老化",
+                              deadline=datetime.date(2026, 3, 15), rectified_on=rectified)
+
+    report = generate(tasks_in_process, city_staff, "annual_work", tree.city,
+                      datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    (rows,) = sheets(report).values()
+    figures = {r[1]: r[2] for r in rows[DATA:] if r[1]}
+    assert all(f.read is not None for f in ANNUAL_FIGURES)  # every line of the summary has its records now
+
+    def zh(label):
+        with translation.override("zh-hans"):
+            return translation.gettext(label)
+
+    year = "extract(year FROM starts_on) = 2026"
+    assert figures[zh("key-project competitions")] == sql_value(
+        f"SELECT count(*) FROM competitions_competition WHERE kind = 'key_project' AND {year}") == 1
+    assert figures[zh("theme competitions")] == sql_value(
+        f"SELECT count(*) FROM competitions_competition WHERE kind = 'theme' AND {year}") == 1
+    assert figures[zh("competition participants")] == sql_value(
+        "SELECT (SELECT coalesce(sum(p.counted_people), 0) FROM competitions_participation p JOIN "
+        "competitions_competition c ON c.id = p.competition_id WHERE extract(year FROM c.starts_on) = 2026) + "
+        "(SELECT count(*) FROM competitions_participant n JOIN competitions_competition c ON c.id = n.competition_id "
+        "WHERE extract(year FROM c.starts_on) = 2026)") == 300
+    assert figures[zh("all-staff innovation enterprises, city level")] == sql_value(
+        "SELECT count(*) FROM competitions_innovationenterprise WHERE level = 'city' AND year_named = 2026") == 1
+    assert float(figures[zh("innovation fund used")]) == float(sql_value(
+        "SELECT sum(amount) FROM competitions_fundpayment WHERE extract(year FROM paid_on) = 2026")) == 20000.0
+    lectures, audience = sql_row_of(SQL_HELD, ["lecture"])
+    assert (figures[zh("lectures")], figures[zh("lecture audience")]) == (lectures, audience) == (2, 700)
+    assert figures[zh("model-worker lectures")] == 1 and figures[zh("live streams")] == 1 and figures[zh("live-stream views")] == 500
+    assert (figures[zh("legal lectures")], figures[zh("legal lecture attendees")]) == sql_row_of(SQL_HELD, ["legal_lecture"]) == (1, 40)
+    assert (figures[zh("trainings")], figures[zh("trainees")]) == (sql_value(
+        "SELECT sum(sessions) FROM events_trainingfigure"), sql_value("SELECT sum(trainees) FROM events_trainingfigure"))
+    assert (figures[zh("hazards found")], figures[zh("hazards rectified")]) == (sql_value(
+        "SELECT count(*) FROM events_hazard WHERE extract(year FROM found_on) = 2026"), sql_value(
+        "SELECT count(*) FROM events_hazard WHERE rectified_on IS NOT NULL")) == (2, 1)
 
 
 def test_the_pdf_prints_chinese_headings_and_the_figures(records, tree, city_staff, tasks_in_process, chinese_default):
