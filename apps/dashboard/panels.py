@@ -23,12 +23,10 @@ from django.utils.translation import gettext_lazy as _
 # whose labels head the tables.
 from apps.assistance.choices import AssistanceKind, Category, FileStatus, FundSource, Season
 from apps.assistance.selectors import (
-    assistance_totals,
     file_figures,
-    given_by_month_and_kind,
-    given_figures,
+    given_breakdown,
     legal_figures_between,
-    visit_figures_between,
+    visit_figures_in_periods,
 )
 from apps.employers.selectors import county_rates, ledger_figures
 from apps.members.models import WorkerCategory
@@ -306,7 +304,8 @@ def hardship_panel(v: DashboardView) -> PanelData:
 
 
 def assistance_panel(v: DashboardView) -> PanelData:
-    now, before = given_figures(actor=v.actor, organization=v.scope, periods=v.periods)
+    given = given_breakdown(actor=v.actor, organization=v.scope, periods=v.periods)
+    now, before = given["periods"]
     totals = lambda **p: link("assistance:totals", org=v.org_code, **v.dates, **p)  # noqa: E731
     data = PanelData(figures=[
         Figure("given-amount", _("assistance given"), now["amount"], totals(by="kind"),
@@ -316,15 +315,15 @@ def assistance_panel(v: DashboardView) -> PanelData:
     ])
     for by, title, choices in (("season", _("Given per season (the four seasons)"), Season.choices),
                                ("fund_source", _("Given per fund source"), FundSource.choices)):
-        rows = {r["key"]: r for r in assistance_totals(actor=v.actor, by=by, county=v.scope, given_between=v.period.dates)}
+        rows = given[f"by_{by}"]
         data.tables.append(Table(
             f"given-by-{by}", title, [_("records"), _("amount (yuan)")],
             [(label, [(rows.get(key, {}).get("records", 0), totals(by=by)),
                       (rows.get(key, {}).get("amount", 0), totals(by=by))]) for key, label in choices],
         ))
     months = v.period.months()
-    given = given_by_month_and_kind(actor=v.actor, organization=v.scope, period=v.period.dates)
-    kinds = [(k, label) for k, label in AssistanceKind.choices if any((m, k) in given for m in months)]
+    by_month = given["by_month_and_kind"]
+    kinds = [(k, label) for k, label in AssistanceKind.choices if any((m, k) in by_month for m in months)]
     start, end = v.period.dates
 
     def month_link(m):
@@ -333,15 +332,15 @@ def assistance_panel(v: DashboardView) -> PanelData:
 
     data.charts.append(Chart(
         "given-by-month", "stacked_bar", _("Assistance given per month, by kind"), [_month_label(m) for m in months],
-        [Series(label, [given.get((m, k), 0) for m in months], [month_link(m) for m in months]) for k, label in kinds],
+        [Series(label, [by_month.get((m, k), 0) for m in months], [month_link(m) for m in months])
+         for k, label in kinds],
         unit=_("yuan"),
     ))
     return data
 
 
 def visits_panel(v: DashboardView) -> PanelData:
-    now = visit_figures_between(actor=v.actor, period=v.period.dates, organization=v.scope)
-    before = visit_figures_between(actor=v.actor, period=v.period.previous.dates, organization=v.scope)
+    now, before = visit_figures_in_periods(actor=v.actor, organization=v.scope, periods=v.periods)
     # No list of visits exists; the totals page shows these figures for the same dates and union.
     page = link("assistance:totals", org=v.org_code, **v.dates)
     return PanelData(figures=[
