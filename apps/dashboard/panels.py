@@ -154,7 +154,14 @@ class DashboardView:
         return self._memo[key]
 
     def ledger(self) -> dict:
-        return self.once("ledger", lambda: ledger_figures(actor=self.actor, county=self.county, periods=self.periods))
+        # A union's subtree holds no county: its target is none (and not shown).
+        counties = self.counties() if self.has_counties else []
+        return self.once("ledger", lambda: ledger_figures(actor=self.actor, county=self.county, periods=self.periods,
+                                                          counties=counties))
+
+    def counties(self) -> list[Organization]:
+        """The counties in the actor's scope (id, code, name), read once for every panel."""
+        return self.once("counties", lambda: list(county_choices(actor=self.actor).only("pk", "code", "name")))
 
     @property
     def periods(self) -> tuple[tuple[datetime.date, datetime.date], ...]:
@@ -224,7 +231,7 @@ def members_panel(v: DashboardView) -> PanelData:
                  for m in months])],
     ))
     if v.has_counties:
-        codes = {c.pk: c.code for c in county_choices(actor=v.actor).only("pk", "code")}
+        codes = {c.pk: c.code for c in v.counties()}
         per_county = [r for r in members_count_by_county(actor=v.actor) if r["county_id"] in codes]
         data.charts.append(Chart(
             "members-by-county", "bar", _("Members per county/district"), [r["county_name"] for r in per_county],
@@ -262,7 +269,7 @@ def establishment_panel(v: DashboardView) -> PanelData:
     ))
     data = PanelData(figures=figures)
     if v.has_counties:
-        rows = county_rates(actor=v.actor)
+        rows = county_rates(actor=v.actor, counties=v.counties())
         data.charts.append(Chart(
             "rate-by-county", "bar", _("Establishment rate per county/district"), [r.label for r in rows],
             [Series(labels[key], [r.brackets[key].rate or 0 for r in rows],
