@@ -401,14 +401,18 @@ def given_breakdown(*, actor, organization: Organization | None = None, periods=
     return result
 
 
-def visit_figures_in_periods(*, actor, organization: Organization | None = None, periods=()) -> list[dict]:
-    """Per period, as visit_figures_between counts them: households visited (visited_on in it)
-    and problems solved in it (solved_on); one query whatever the number of periods."""
+def visit_and_legal_figures_in_periods(*, actor, organization: Organization | None = None, periods=()) -> list[dict]:
+    """Per period: households visited (visited_on in it) and problems solved in it (solved_on),
+    as visit_figures_between counts them, and legal aid cases accepted in it (opened_on), as
+    the legal aid list filtered by union and accepted between counts them; one query (UNION
+    ALL of three counts) whatever the number of periods."""
     visits = scope_queryset(Visit.objects.all(), actor, via="file__organization")
     problems = scope_queryset(VisitProblem.objects.filter(status=ProblemStatus.SOLVED), actor, via="file__organization")
+    cases = scope_queryset(LegalAidCase.objects.all(), actor)
     if organization is not None:
         visits = visits.filter(file__organization__path__startswith=organization.path)
         problems = problems.filter(file__organization__path__startswith=organization.path)
+        cases = cases.filter(organization__path__startswith=organization.path)
     def counted(qs, tag: str, **counts):
         # One (tag, count per period) row; the two UNION ALL into a single query.
         return qs.order_by().annotate(tag=Value(tag)).values("tag").annotate(**counts).values_list("tag", *counts)
@@ -417,10 +421,11 @@ def visit_figures_in_periods(*, actor, organization: Organization | None = None,
         f"n_{i}": Count("file_id", distinct=True, filter=Q(visited_on__range=p)) for i, p in enumerate(periods)})
     solved = counted(problems, "solved", **{
         f"n_{i}": Count("id", filter=Q(solved_on__range=p)) for i, p in enumerate(periods)})
-    rows = {tag: values for tag, *values in seen.union(solved, all=True)}
+    accepted = counted(cases, "cases", **{
+        f"n_{i}": Count("id", filter=Q(opened_on__range=p)) for i, p in enumerate(periods)})
+    rows = {tag: values for tag, *values in seen.union(solved, accepted, all=True)}
     zeros = [0] * len(periods)
-    return [{"households": rows.get("households", zeros)[i], "solved": rows.get("solved", zeros)[i]}
-            for i in range(len(periods))]
+    return [{tag: rows.get(tag, zeros)[i] for tag in ("households", "solved", "cases")} for i in range(len(periods))]
 
 
 def given_by_month_and_kind(*, actor, organization: Organization | None = None,
@@ -432,16 +437,6 @@ def given_by_month_and_kind(*, actor, organization: Organization | None = None,
         .values_list("month", "kind").annotate(amount=Sum("amount"))
     )
     return {(month, kind): amount for month, kind, amount in rows}
-
-
-def legal_figures_between(*, actor, organization: Organization | None = None, periods=()) -> list[int]:
-    """Per period: legal aid cases accepted in it (opened_on), as the legal aid list filtered
-    by union and accepted between counts them; one query."""
-    qs = scope_queryset(LegalAidCase.objects.all(), actor)
-    if organization is not None:
-        qs = qs.filter(organization__path__startswith=organization.path)
-    row = qs.aggregate(**{f"cases_{i}": Count("id", filter=Q(opened_on__range=p)) for i, p in enumerate(periods)})
-    return [row[f"cases_{i}"] for i in range(len(periods))]
 
 
 # --- campaigns (item 7) -----------------------------------------------------------------------

@@ -25,8 +25,7 @@ from apps.assistance.choices import AssistanceKind, Category, FileStatus, FundSo
 from apps.assistance.selectors import (
     file_figures,
     given_breakdown,
-    legal_figures_between,
-    visit_figures_in_periods,
+    visit_and_legal_figures_in_periods,
 )
 from apps.employers.selectors import county_rates, ledger_figures
 from apps.members.models import WorkerCategory
@@ -158,6 +157,11 @@ class DashboardView:
         counties = self.counties() if self.has_counties else []
         return self.once("ledger", lambda: ledger_figures(actor=self.actor, county=self.county, periods=self.periods,
                                                           counties=counties))
+
+    def activity(self) -> list[dict]:
+        """Visits, solved problems and legal aid cases per period (one query for both panels)."""
+        return self.once("activity", lambda: visit_and_legal_figures_in_periods(
+            actor=self.actor, organization=self.scope, periods=self.periods))
 
     def counties(self) -> list[Organization]:
         """The counties in the actor's scope (id, code, name), read once for every panel."""
@@ -347,7 +351,7 @@ def assistance_panel(v: DashboardView) -> PanelData:
 
 
 def visits_panel(v: DashboardView) -> PanelData:
-    now, before = visit_figures_in_periods(actor=v.actor, organization=v.scope, periods=v.periods)
+    now, before = v.activity()
     # No list of visits exists; the totals page shows these figures for the same dates and union.
     page = link("assistance:totals", org=v.org_code, **v.dates)
     return PanelData(figures=[
@@ -357,12 +361,12 @@ def visits_panel(v: DashboardView) -> PanelData:
 
 
 def legal_panel(v: DashboardView) -> PanelData:
-    cases = legal_figures_between(actor=v.actor, organization=v.scope, periods=v.periods)
+    now, before = v.activity()
     start, end = v.period.dates
     return PanelData(figures=[
-        Figure("legal-cases", _("legal aid cases accepted"), cases[0],
+        Figure("legal-cases", _("legal aid cases accepted"), now["cases"],
                link("assistance:legal_list", org=v.org_code, opened_from=start.isoformat(), opened_to=end.isoformat()),
-               previous=cases[1]),
+               previous=before["cases"]),
     ])
 
 

@@ -7,7 +7,8 @@ their union or a union under it. Instructors are visible through the county they
 or the federation that sent them; demonstration sites through their organization.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -185,8 +186,10 @@ def demonstration_by_county(*, actor) -> list[dict]:
 
 
 def _counts(qs, tag: str):
-    """`qs`'s rows counted, as one (tag, n) row to UNION with others (no row when none)."""
-    return qs.order_by().annotate(tag=Value(tag)).values("tag").annotate(n=Count("id")).values_list("tag", "n")
+    """`qs`'s rows counted, as one (tag, None, n) row to UNION ALL with others (the NULL typed:
+    PostgreSQL would take an untyped one for text)."""
+    return (qs.order_by().annotate(tag=Value(tag), key=Cast(Value(None), IntegerField()))
+            .values("tag", "key").annotate(n=Count("id")).values_list("tag", "key", "n"))
 
 
 def ledger_figures(*, actor, county: Organization | None = None, periods=(),
@@ -201,8 +204,7 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=(),
       "site_target": the sum of the counties' minimum targets (admin: targets).
     `counties`: the scope's counties (visible_counties) when the caller has read them already
     (ignored when `county` is given: the target is that county's, which the caller has checked
-    is in scope). Three queries: the employers, the instructors and sites counted together, the
-    targets."""
+    is in scope). Two queries: the employers; the instructors, the sites and the targets."""
     employers = employers_visible_to(actor).filter(status=Employer.Status.ACTIVE).order_by()
     instructors = instructors_visible_to(actor).filter(status=WorkInstructor.Status.ACTIVE)
     sites = demonstration_sites_visible_to(actor).filter(status=DemonstrationSite.Status.ACTIVE)
@@ -220,8 +222,15 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=(),
         ns_covered=Count("id", filter=new_sector & covered),
         **{f"est_{i}": Count("id", filter=covered & Q(union_established_on__range=p)) for i, p in enumerate(periods)},
     )
-    counted = dict(_counts(instructors, "instructors").union(_counts(sites, "sites"), all=True))
-    targets = {t.county_id: t.minimum for t in DemonstrationTarget.objects.all()}
+    # Instructors, sites and the targets (county, minimum) in one UNION ALL.
+    targets_rows = DemonstrationTarget.objects.order_by().annotate(
+        tag=Value("target"), key=F("county_id"), n=F("minimum")).values_list("tag", "key", "n")
+    counted, targets = {}, {}
+    for tag, key, n in _counts(instructors, "instructors").union(_counts(sites, "sites"), targets_rows, all=True):
+        if tag == "target":
+            targets[key] = n
+        else:
+            counted[tag] = n
     default = targets.get(None, DemonstrationTarget().minimum)
     if county is not None:
         county_pks = [county.pk]
