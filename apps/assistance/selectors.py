@@ -6,10 +6,13 @@ and files waiting at the actor's own step.
 """
 
 import datetime
+import operator
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
@@ -364,6 +367,73 @@ def given_figures(*, actor, organization: Organization | None = None, periods=()
     return [{"records": row[f"records_{i}"], "amount": row[f"amount_{i}"]} for i in range(len(periods))]
 
 
+def given_breakdown(*, actor, organization: Organization | None = None, periods=()) -> dict:
+    """The dashboard's assistance figures in one grouped query (approved records, in scope or
+    `organization`'s subtree):
+    - "periods": per period {"records", "amount"} (as given_figures);
+    - within the first period: "by_season" and "by_fund_source" {key: {"records", "amount"}}
+      (as assistance_totals by season — that of the date's month, SEASON_OF_MONTH — and by
+      fund source between the same dates), and "by_month_and_kind" {(first day of the month,
+      kind): amount} (as given_by_month_and_kind).
+    Grouped by period, month, kind and fund source: at most a few hundred rows. Periods that
+    overlap (a custom range longer than a year against the year before) are one query each."""
+    if any(a[0] <= b[1] and b[0] <= a[1] for i, a in enumerate(periods) for b in periods[i + 1:]):
+        parts = [given_breakdown(actor=actor, organization=organization, periods=(p,)) for p in periods]
+        return parts[0] | {"periods": [part["periods"][0] for part in parts]}
+    money = AssistanceRecord.amount.field
+    which = Case(*[When(given_on__range=p, then=Value(i)) for i, p in enumerate(periods)], output_field=IntegerField())
+    rows = (
+        _given(actor, organization).filter(reduce(operator.or_, [Q(given_on__range=p) for p in periods], Q(pk__in=[])))
+        .annotate(period=which, month=TruncMonth("given_on")).order_by()
+        .values_list("period", "month", "kind", "fund_source")
+        .annotate(records=Count("id"), amount=Coalesce(Sum("amount"), Value(0), output_field=money))
+    )
+    result = {"periods": [{"records": 0, "amount": Decimal(0)} for _p in periods],
+              "by_season": {}, "by_fund_source": {}, "by_month_and_kind": {}}
+
+    def add(into: dict, key, records, amount):
+        into.setdefault(key, {"records": 0, "amount": Decimal(0)})
+        into[key]["records"] += records
+        into[key]["amount"] += amount
+
+    for period, month, kind, source, records, amount in rows:
+        result["periods"][period]["records"] += records
+        result["periods"][period]["amount"] += amount
+        if period == 0:
+            add(result["by_season"], SEASON_OF_MONTH[month.month], records, amount)
+            add(result["by_fund_source"], source, records, amount)
+            key = (month.date() if isinstance(month, datetime.datetime) else month, kind)
+            result["by_month_and_kind"][key] = result["by_month_and_kind"].get(key, 0) + amount
+    return result
+
+
+def visit_and_legal_figures_in_periods(*, actor, organization: Organization | None = None, periods=()) -> list[dict]:
+    """Per period: households visited (visited_on in it) and problems solved in it (solved_on),
+    as visit_figures_between counts them, and legal aid cases accepted in it (opened_on), as
+    the legal aid list filtered by union and accepted between counts them; one query (UNION
+    ALL of three counts) whatever the number of periods."""
+    visits = scope_queryset(Visit.objects.all(), actor, via="file__organization")
+    problems = scope_queryset(VisitProblem.objects.filter(status=ProblemStatus.SOLVED), actor, via="file__organization")
+    cases = scope_queryset(LegalAidCase.objects.all(), actor)
+    if organization is not None:
+        visits = visits.filter(file__organization__path__startswith=organization.path)
+        problems = problems.filter(file__organization__path__startswith=organization.path)
+        cases = cases.filter(organization__path__startswith=organization.path)
+    def counted(qs, tag: str, **counts):
+        # One (tag, count per period) row; the two UNION ALL into a single query.
+        return qs.order_by().annotate(tag=Value(tag)).values("tag").annotate(**counts).values_list("tag", *counts)
+
+    seen = counted(visits, "households", **{
+        f"n_{i}": Count("file_id", distinct=True, filter=Q(visited_on__range=p)) for i, p in enumerate(periods)})
+    solved = counted(problems, "solved", **{
+        f"n_{i}": Count("id", filter=Q(solved_on__range=p)) for i, p in enumerate(periods)})
+    accepted = counted(cases, "cases", **{
+        f"n_{i}": Count("id", filter=Q(opened_on__range=p)) for i, p in enumerate(periods)})
+    rows = {tag: values for tag, *values in seen.union(solved, accepted, all=True)}
+    zeros = [0] * len(periods)
+    return [{tag: rows.get(tag, zeros)[i] for tag in ("households", "solved", "cases")} for i in range(len(periods))]
+
+
 def given_by_month_and_kind(*, actor, organization: Organization | None = None,
                             period: tuple[datetime.date, datetime.date]) -> dict[tuple[datetime.date, str], object]:
     """{(first day of the month, kind): amount given} within `period`; one grouped query."""
@@ -373,16 +443,6 @@ def given_by_month_and_kind(*, actor, organization: Organization | None = None,
         .values_list("month", "kind").annotate(amount=Sum("amount"))
     )
     return {(month, kind): amount for month, kind, amount in rows}
-
-
-def legal_figures_between(*, actor, organization: Organization | None = None, periods=()) -> list[int]:
-    """Per period: legal aid cases accepted in it (opened_on), as the legal aid list filtered
-    by union and accepted between counts them; one query."""
-    qs = scope_queryset(LegalAidCase.objects.all(), actor)
-    if organization is not None:
-        qs = qs.filter(organization__path__startswith=organization.path)
-    row = qs.aggregate(**{f"cases_{i}": Count("id", filter=Q(opened_on__range=p)) for i, p in enumerate(periods)})
-    return [row[f"cases_{i}"] for i in range(len(periods))]
 
 
 # --- campaigns (item 7) -----------------------------------------------------------------------

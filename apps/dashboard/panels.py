@@ -23,12 +23,9 @@ from django.utils.translation import gettext_lazy as _
 # whose labels head the tables.
 from apps.assistance.choices import AssistanceKind, Category, FileStatus, FundSource, Season
 from apps.assistance.selectors import (
-    assistance_totals,
     file_figures,
-    given_by_month_and_kind,
-    given_figures,
-    legal_figures_between,
-    visit_figures_between,
+    given_breakdown,
+    visit_and_legal_figures_in_periods,
 )
 from apps.employers.selectors import county_rates, ledger_figures
 from apps.members.models import WorkerCategory
@@ -156,7 +153,19 @@ class DashboardView:
         return self._memo[key]
 
     def ledger(self) -> dict:
-        return self.once("ledger", lambda: ledger_figures(actor=self.actor, county=self.county, periods=self.periods))
+        # A union's subtree holds no county: its target is none (and not shown).
+        counties = self.counties() if self.has_counties else []
+        return self.once("ledger", lambda: ledger_figures(actor=self.actor, county=self.county, periods=self.periods,
+                                                          counties=counties))
+
+    def activity(self) -> list[dict]:
+        """Visits, solved problems and legal aid cases per period (one query for both panels)."""
+        return self.once("activity", lambda: visit_and_legal_figures_in_periods(
+            actor=self.actor, organization=self.scope, periods=self.periods))
+
+    def counties(self) -> list[Organization]:
+        """The counties in the actor's scope (id, code, name), read once for every panel."""
+        return self.once("counties", lambda: list(county_choices(actor=self.actor).only("pk", "code", "name")))
 
     @property
     def periods(self) -> tuple[tuple[datetime.date, datetime.date], ...]:
@@ -226,7 +235,7 @@ def members_panel(v: DashboardView) -> PanelData:
                  for m in months])],
     ))
     if v.has_counties:
-        codes = {c.pk: c.code for c in county_choices(actor=v.actor).only("pk", "code")}
+        codes = {c.pk: c.code for c in v.counties()}
         per_county = [r for r in members_count_by_county(actor=v.actor) if r["county_id"] in codes]
         data.charts.append(Chart(
             "members-by-county", "bar", _("Members per county/district"), [r["county_name"] for r in per_county],
@@ -264,7 +273,7 @@ def establishment_panel(v: DashboardView) -> PanelData:
     ))
     data = PanelData(figures=figures)
     if v.has_counties:
-        rows = county_rates(actor=v.actor)
+        rows = county_rates(actor=v.actor, counties=v.counties())
         data.charts.append(Chart(
             "rate-by-county", "bar", _("Establishment rate per county/district"), [r.label for r in rows],
             [Series(labels[key], [r.brackets[key].rate or 0 for r in rows],
@@ -306,7 +315,8 @@ def hardship_panel(v: DashboardView) -> PanelData:
 
 
 def assistance_panel(v: DashboardView) -> PanelData:
-    now, before = given_figures(actor=v.actor, organization=v.scope, periods=v.periods)
+    given = given_breakdown(actor=v.actor, organization=v.scope, periods=v.periods)
+    now, before = given["periods"]
     totals = lambda **p: link("assistance:totals", org=v.org_code, **v.dates, **p)  # noqa: E731
     data = PanelData(figures=[
         Figure("given-amount", _("assistance given"), now["amount"], totals(by="kind"),
@@ -316,15 +326,15 @@ def assistance_panel(v: DashboardView) -> PanelData:
     ])
     for by, title, choices in (("season", _("Given per season (the four seasons)"), Season.choices),
                                ("fund_source", _("Given per fund source"), FundSource.choices)):
-        rows = {r["key"]: r for r in assistance_totals(actor=v.actor, by=by, county=v.scope, given_between=v.period.dates)}
+        rows = given[f"by_{by}"]
         data.tables.append(Table(
             f"given-by-{by}", title, [_("records"), _("amount (yuan)")],
             [(label, [(rows.get(key, {}).get("records", 0), totals(by=by)),
                       (rows.get(key, {}).get("amount", 0), totals(by=by))]) for key, label in choices],
         ))
     months = v.period.months()
-    given = given_by_month_and_kind(actor=v.actor, organization=v.scope, period=v.period.dates)
-    kinds = [(k, label) for k, label in AssistanceKind.choices if any((m, k) in given for m in months)]
+    by_month = given["by_month_and_kind"]
+    kinds = [(k, label) for k, label in AssistanceKind.choices if any((m, k) in by_month for m in months)]
     start, end = v.period.dates
 
     def month_link(m):
@@ -333,15 +343,15 @@ def assistance_panel(v: DashboardView) -> PanelData:
 
     data.charts.append(Chart(
         "given-by-month", "stacked_bar", _("Assistance given per month, by kind"), [_month_label(m) for m in months],
-        [Series(label, [given.get((m, k), 0) for m in months], [month_link(m) for m in months]) for k, label in kinds],
+        [Series(label, [by_month.get((m, k), 0) for m in months], [month_link(m) for m in months])
+         for k, label in kinds],
         unit=_("yuan"),
     ))
     return data
 
 
 def visits_panel(v: DashboardView) -> PanelData:
-    now = visit_figures_between(actor=v.actor, period=v.period.dates, organization=v.scope)
-    before = visit_figures_between(actor=v.actor, period=v.period.previous.dates, organization=v.scope)
+    now, before = v.activity()
     # No list of visits exists; the totals page shows these figures for the same dates and union.
     page = link("assistance:totals", org=v.org_code, **v.dates)
     return PanelData(figures=[
@@ -351,12 +361,12 @@ def visits_panel(v: DashboardView) -> PanelData:
 
 
 def legal_panel(v: DashboardView) -> PanelData:
-    cases = legal_figures_between(actor=v.actor, organization=v.scope, periods=v.periods)
+    now, before = v.activity()
     start, end = v.period.dates
     return PanelData(figures=[
-        Figure("legal-cases", _("legal aid cases accepted"), cases[0],
+        Figure("legal-cases", _("legal aid cases accepted"), now["cases"],
                link("assistance:legal_list", org=v.org_code, opened_from=start.isoformat(), opened_to=end.isoformat()),
-               previous=cases[1]),
+               previous=before["cases"]),
     ])
 
 

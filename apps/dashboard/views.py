@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from apps.organizations.scope import get_visible_or_404
 from apps.organizations.selectors import scope_counts_by_kind
 
 from .cards import cards_for
+from .exports import build_panel, panel_response
 from .forms import DashboardForm
 from .panels import DashboardView, build_panels
 from .panels import screen_figures as headline_figures
@@ -100,6 +101,18 @@ def dashboard(request):
         "can_screen": request.user.has_capability("dashboard.screen"),
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_export(request, panel: str):
+    """One panel's figures and tables as .xlsx, for the same scope, county and period as the
+    page (the same query string; another county answers 404, as the page does)."""
+    view = _dashboard_view(request)
+    built = build_panel(view, panel)
+    if built is None:
+        raise Http404
+    return panel_response(view, built)
 
 
 @login_required

@@ -7,7 +7,8 @@ their union or a union under it. Instructors are visible through the county they
 or the federation that sent them; demonstration sites through their organization.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -63,13 +64,18 @@ def county_choices_for(user) -> QuerySet[Organization]:
 # --- establishment rate ------------------------------------------------------------
 
 
-def county_rate_table(*, actor) -> tuple[list[RateRow], RateRow]:
-    """Rows per county of the user's scope (counties without employers show zeros), and the total."""
+def county_rate_table(*, actor, counties: list[Organization] | None = None) -> tuple[list[RateRow], RateRow]:
+    """Rows per county of the user's scope (counties without employers show zeros), and the total.
+    `counties`: the scope's counties (visible_counties) when the caller has read them already."""
     rows = rate_rows(employers_visible_to(actor), group_by="county")
     by_county = {row.key: row for row in rows}
-    counties = Organization.objects.filter(Q(pk__in=list(by_county)) | Q(pk__in=visible_counties(actor)))
+    if counties is None or not set(by_county) <= {c.pk for c in counties}:
+        counties = Organization.objects.filter(Q(pk__in=list(by_county)) | Q(pk__in=visible_counties(actor)))
+        counties = counties.order_by("code").only("id", "name", "code")
+    else:
+        counties = sorted(counties, key=lambda c: c.code)
     table = []
-    for county in counties.order_by("code").only("id", "name", "code"):
+    for county in counties:
         row = by_county.get(county.pk) or RateRow(key=county.pk, label="")
         row.label = county.name
         table.append(row)
@@ -179,7 +185,15 @@ def demonstration_by_county(*, actor) -> list[dict]:
 # --- the leadership dashboard's figures (issue 19) ------------------------------------
 
 
-def ledger_figures(*, actor, county: Organization | None = None, periods=()) -> dict:
+def _counts(qs, tag: str):
+    """`qs`'s rows counted, as one (tag, None, n) row to UNION ALL with others (the NULL typed:
+    PostgreSQL would take an untyped one for text)."""
+    return (qs.order_by().annotate(tag=Value(tag), key=Cast(Value(None), IntegerField()))
+            .values("tag", "key").annotate(n=Count("id")).values_list("tag", "key", "n"))
+
+
+def ledger_figures(*, actor, county: Organization | None = None, periods=(),
+                   counties: list[Organization] | None = None) -> dict:
     """The ledger's figures for the actor's scope, or one county of it — narrowed exactly as
     the lists' county filters narrow (employer, instructor and site lists, new-sector page):
     - "brackets": {"all"|"25"|"50": Figures(total, covered)} as the rate page counts them
@@ -188,16 +202,17 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=()) -> 
     - "established": per period, covered active employers whose union was established in it;
     - "instructors": active work instructors; "sites": active demonstration sites;
       "site_target": the sum of the counties' minimum targets (admin: targets).
-    Five queries."""
+    `counties`: the scope's counties (visible_counties) when the caller has read them already
+    (ignored when `county` is given: the target is that county's, which the caller has checked
+    is in scope). Two queries: the employers; the instructors, the sites and the targets."""
     employers = employers_visible_to(actor).filter(status=Employer.Status.ACTIVE).order_by()
     instructors = instructors_visible_to(actor).filter(status=WorkInstructor.Status.ACTIVE)
     sites = demonstration_sites_visible_to(actor).filter(status=DemonstrationSite.Status.ACTIVE)
-    counties = visible_counties(actor)
+    counties_qs = visible_counties(actor)
     if county is not None:
         employers = employers.filter(county=county)
         instructors = instructors.filter(county=county)
         sites = sites.filter(organization__county=county)
-        counties = counties.filter(pk=county.pk)
     # As the coverage page counts them: new-sector employers with their kind.
     new_sector = Q(is_new_sector=True, new_sector_kind__in=NewSectorKind.values)
     covered = Q(covering_union__isnull=False)
@@ -207,23 +222,37 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=()) -> 
         ns_covered=Count("id", filter=new_sector & covered),
         **{f"est_{i}": Count("id", filter=covered & Q(union_established_on__range=p)) for i, p in enumerate(periods)},
     )
-    targets = {t.county_id: t.minimum for t in DemonstrationTarget.objects.all()}
+    # Instructors, sites and the targets (county, minimum) in one UNION ALL.
+    targets_rows = DemonstrationTarget.objects.order_by().annotate(
+        tag=Value("target"), key=F("county_id"), n=F("minimum")).values_list("tag", "key", "n")
+    counted, targets = {}, {}
+    for tag, key, n in _counts(instructors, "instructors").union(_counts(sites, "sites"), targets_rows, all=True):
+        if tag == "target":
+            targets[key] = n
+        else:
+            counted[tag] = n
     default = targets.get(None, DemonstrationTarget().minimum)
+    if county is not None:
+        county_pks = [county.pk]
+    elif counties is not None:
+        county_pks = [c.pk for c in counties]
+    else:
+        county_pks = list(counties_qs.values_list("pk", flat=True))
     return {
         "brackets": {
             key: Figures(total=row[f"total_{key}"], covered=row[f"covered_{key}"]) for key, _m, _l in BRACKETS
         },
         "new_sector": Figures(total=row["ns_total"], covered=row["ns_covered"]),
         "established": [row[f"est_{i}"] for i in range(len(periods))],
-        "instructors": instructors.count(),
-        "sites": sites.count(),
-        "site_target": sum(targets.get(pk, default) for pk in counties.values_list("pk", flat=True)),
+        "instructors": counted.get("instructors", 0),
+        "sites": counted.get("sites", 0),
+        "site_target": sum(targets.get(pk, default) for pk in county_pks),
     }
 
 
-def county_rates(*, actor) -> list[RateRow]:
+def county_rates(*, actor, counties: list[Organization] | None = None) -> list[RateRow]:
     """The rate per county in scope (county_rate_table's rows without the total)."""
-    return county_rate_table(actor=actor)[0]
+    return county_rate_table(actor=actor, counties=counties)[0]
 
 
 # --- the panel on an organization's page -------------------------------------------------

@@ -111,8 +111,12 @@
       document.documentElement.requestFullscreen();
     }
   });
+  // On paper the toolbox (data view, save as image) is no use: hidden while printing.
   window.addEventListener("beforeprint", function () {
-    drawn.forEach(function (chart) { chart.resize(); });
+    drawn.forEach(function (chart) { chart.setOption({ toolbox: { show: false } }); chart.resize(); });
+  });
+  window.addEventListener("afterprint", function () {
+    drawn.forEach(function (chart) { chart.setOption({ toolbox: { show: true } }); chart.resize(); });
   });
   draw();
 })();

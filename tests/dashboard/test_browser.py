@@ -4,12 +4,16 @@ axe finds no serious violation at 1366 and 390 px, and a click on a county's bar
 county's list. SCREENSHOT_DIR=/some/dir keeps the screenshots."""
 
 import re
+import shutil
+from pathlib import Path
 
+import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.organizations.models import Organization
-from tests.browser.test_pages import COLLECT_VIOLATIONS, WIDTHS, axe_violations, demo, log_in, shoot  # noqa: F401
+from tests.browser.test_pages import COLLECT_VIOLATIONS, SCREENSHOT_DIR, WIDTHS, axe_violations, demo, log_in, shoot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 FAILING_IMPACTS = {"serious", "critical"}
@@ -93,3 +97,36 @@ def test_big_screen_is_dark_large_and_refreshes_itself_within_the_csp(page, demo
     charts_drawn(page)
     assert violations(page) == []
     assert problems == []
+
+
+def test_dashboard_prints_on_a4_landscape_without_navigation_or_cut_charts(page, demo, tmp_path):
+    """Printed for a meeting: A4 landscape pages, no navigation, filters or buttons, and no
+    figure, chart or table cut across two pages (break-inside: avoid). SCREENSHOT_DIR keeps
+    the PDF."""
+    problems = watch(page)
+    log_in(page, "city_staff")
+    page.set_viewport_size(WIDTHS["desktop"])
+    page.goto(reverse("dashboard"))
+    charts_drawn(page)
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what the browser's print does first
+    hidden = page.evaluate("""() => ['.navbar', '#dashboard-filter', '[data-print]', '.dashboard-export',
+        '#dashboard-screen-link'].map(s => [...document.querySelectorAll(s)].every(
+            el => getComputedStyle(el).display === 'none'))""")
+    assert hidden == [True] * 5
+    kept_whole = page.evaluate("""() => [...document.querySelectorAll(
+        '.dashboard-figure, .dashboard-chart-box, .dashboard-panel table')].map(el => getComputedStyle(el).breakInside)""")
+    assert kept_whole and set(kept_whole) == {"avoid"}
+    pdf = tmp_path / "dashboard.pdf"
+    page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True)
+    pages = pypdf.PdfReader(pdf).pages
+    assert len(pages) >= 2
+    for one in pages:  # A4 landscape in points: 841.9 × 595.3 (Chromium rounds to its pixels)
+        assert abs(float(one.mediabox.width) - 841.9) < 2 and abs(float(one.mediabox.height) - 595.3) < 2
+    if SCREENSHOT_DIR:
+        shutil.copy(pdf, Path(SCREENSHOT_DIR) / "dashboard-print.pdf")
+    # (Extracted CJK text comes back as Kangxi radicals here and there; the Latin words are exact.)
+    text = "".join(one.extract_text() for one in pages)
+    # No export buttons; the period's first day is there.
+    assert "Excel" not in text and f"{timezone.localdate().year}-01-01" in text.replace(" ", "")
+    assert violations(page) == [] and problems == []

@@ -283,6 +283,11 @@ ENTRIES: dict[str, Entry] = {
     "home": Entry(get=GET_PAGE),
     # --- the leadership dashboard: a county of one's scope by ?county=CODE; another county is 404
     "dashboard": Entry(get=GET_PAGE, query=county_a_code, object=True, owner="county_staff", sibling="county_b_staff"),
+    # One panel's workbook, for the same ?county= as the page: another county is 404.
+    "dashboard_export": Entry(
+        get=GET_PAGE, kwargs=const(panel="members"), query=county_a_code, object=True, owner="county_staff",
+        sibling="county_b_staff",
+    ),
     "dashboard_screen": Entry(get=Call(200, "dashboard.screen"), query=county_a_code, object=True, **CITY_RIGHTS),
     "dashboard_screen_figures": Entry(
         get=Call(200, "dashboard.screen"), query=county_a_code, object=True, **CITY_RIGHTS
