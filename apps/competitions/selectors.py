@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -299,6 +299,51 @@ def fund_totals(*, actor, year: int | None = None, county: Organization | None =
                                  "paid_on__year", year), "enterprise__employer", county)
     return {"granted": enterprises.aggregate(s=Sum("granted"))["s"] or Decimal(0),
             "paid": payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)}
+
+
+def year_figures(*, actor, year: int, county: Organization | None = None) -> dict:
+    """competition_counts' by_kind, participation_totals' people_times, honor_counts,
+    innovation_enterprise_counts and fund_totals for one year, in one query (a UNION ALL of
+    the same filters), for the dashboard: {"competitions": {kind: n}, "people_times": n,
+    "honors": {level: n}, "enterprises": {level: n}, "granted": yuan, "paid": yuan}."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def part(qs, name, key, n, amount):
+        return qs.order_by().values_list(Value(name, output_field=CharField()), key).annotate(
+            n=n, amount=Coalesce(amount, Value(0), output_field=money))
+
+    zero = Value(0, output_field=money)
+    competitions = _in_county(_years(scope_queryset(Competition.objects.all(), actor, via="host"), "starts_on__year",
+                                     year), "host", county)
+    parts = _in_county(_years(scope_queryset(Participation.objects.all(), actor), "competition__starts_on__year",
+                              year), "organization", county)
+    named = _in_county(_years(scope_queryset(Participant.objects.all(), actor), "competition__starts_on__year",
+                              year), "organization", county)
+    honors = _in_county(_years(scope_queryset(Honor.objects.all(), actor), "year", year), "organization", county)
+    enterprises = _in_county(_years(enterprises_visible_to(actor), "year_named", year), "employer", county)
+    payments = _in_county(_years(scope_queryset_any(FundPayment.objects.all(), actor, vias=PAYMENT_VIAS),
+                                 "paid_on__year", year), "enterprise__employer", county)
+    blank = Value("", output_field=CharField())
+    rows = part(competitions, "competitions", "kind", Count("id"), zero).union(
+        part(parts.annotate(k=blank), "people", "k", Coalesce(Sum("counted_people"), 0), zero),
+        part(named.annotate(k=blank), "people", "k", Count("id"), zero),
+        part(honors, "honors", "level", Count("id"), zero),
+        part(enterprises, "enterprises", "level", Count("id"), Sum("granted")),
+        part(payments.annotate(k=blank), "paid", "k", Count("id"), Sum("amount")),
+        all=True,
+    )
+    out = {"competitions": {}, "people_times": 0, "honors": {}, "enterprises": {}, "granted": Decimal(0),
+           "paid": Decimal(0)}
+    for name, key, n, amount in rows:
+        if name == "people":
+            out["people_times"] += n
+        elif name == "paid":
+            out["paid"] += amount
+        else:
+            out[name][key] = n
+            if name == "enterprises":
+                out["granted"] += amount
+    return out
 
 
 def _participation_by_county(actor, year, county=None) -> dict:

@@ -27,7 +27,13 @@ from apps.assistance.selectors import (
     given_breakdown,
     visit_and_legal_figures_in_periods,
 )
+from apps.competitions.choices import EnterpriseLevel
+from apps.competitions.choices import Kind as CompetitionKind
+from apps.competitions.selectors import year_figures
 from apps.employers.selectors import county_rates, ledger_figures
+from apps.events.choices import EventKind, EventStatus
+from apps.events.selectors import Period as EventPeriod
+from apps.events.selectors import audience_by_kind_and_month, hazards_by_month, outreach_totals, training_totals
 from apps.members.models import WorkerCategory
 from apps.members.selectors import member_figures_in_periods, members_count_by_county, members_joined_by_month
 from apps.organizations.models import Organization
@@ -182,6 +188,19 @@ class DashboardView:
     def has_counties(self) -> bool:
         """The scope spans counties (the city): per-county charts make sense."""
         return self.scope is None or self.scope.kind == Organization.Kind.CITY_FEDERATION
+
+    @property
+    def calendar(self) -> EventPeriod:
+        """The period as the competitions' and events' figures count it: a calendar month when
+        the period is exactly one, else the calendar year the period ends in (a custom range
+        or "this year" is counted as that whole year; the panels' definitions say so)."""
+        start, end = self.period.dates
+        if start.day == 1 and end == month_end(start):
+            if start.month == 1 and end.month == 12:
+                return EventPeriod(start.year)
+            if start.month == end.month:
+                return EventPeriod(start.year, start.month)
+        return EventPeriod(end.year)
 
     @property
     def org_code(self) -> str:
@@ -370,6 +389,101 @@ def legal_panel(v: DashboardView) -> PanelData:
     ])
 
 
+def competitions_panel(v: DashboardView) -> PanelData:
+    # Competitions, honors and enterprises are kept by year: the month of a month period is not.
+    year = v.calendar.year
+    county = v.county.code if v.county else ""
+    found = year_figures(actor=v.actor, year=year, county=v.county)  # one query
+    counts = {"by_kind": found["competitions"], "total": sum(found["competitions"].values())}
+    people = {"people_times": found["people_times"]}
+    honors = {"total": sum(found["honors"].values())}
+    enterprises = {**found["enterprises"], "total": sum(found["enterprises"].values())}
+    fund = {"granted": found["granted"], "paid": found["paid"]}
+    figures = []
+    if v.has_counties or v.county is not None:
+        # Competitions are counted where their host lies; a branch union hosts none, and its
+        # list shows the federations' competitions it may enter: no figure that the list contradicts.
+        figures.append(Figure("competitions", _("labor competitions"), counts["total"],
+                              link("competitions:list", year=year, county=county)))
+        figures += [
+            Figure(f"competitions-{kind}", label, counts["by_kind"].get(kind, 0),
+                   link("competitions:list", year=year, county=county, kind=kind))
+            for kind, label in CompetitionKind.choices
+        ]
+    figures += [
+        Figure("competition-people", _("people-times taking part"), people["people_times"],
+               link("competitions:participation_list", year=year, county=county)),
+        Figure("honors", _("honors"), honors["total"], link("competitions:honor_list", year=year, county=county)),
+        Figure("enterprises", _("innovation enterprises named"), enterprises["total"],
+               link("competitions:enterprise_list", year=year, county=county)),
+    ]
+    figures += [
+        Figure(f"enterprises-{level}", _("innovation enterprises: %(level)s") % {"level": label},
+               enterprises.get(level, 0), link("competitions:enterprise_list", year=year, county=county, level=level))
+        for level, label in EnterpriseLevel.choices
+    ]
+    figures += [
+        Figure("fund-granted", _("innovation fund granted"), fund["granted"],
+               link("competitions:enterprise_list", year=year, county=county), unit=_("yuan")),
+        Figure("fund-paid", _("innovation fund paid"), fund["paid"],
+               link("competitions:fund_ledger", year=year, county=county), unit=_("yuan")),
+    ]
+    return PanelData(figures=figures)
+
+
+def events_panel(v: DashboardView) -> PanelData:
+    period = v.calendar
+    org = v.scope  # the lists' `org` filter: the scope's subtree
+    outreach = outreach_totals(actor=v.actor, period=period, organization=org)
+    training = training_totals(actor=v.actor, period=period, organization=org)
+    per_month_hazards = hazards_by_month(actor=v.actor, period=period, organization=org)
+    hazards = {k: sum(r[k] for r in per_month_hazards.values()) for k in ("found", "rectified", "overdue")}
+    when = {"year": period.year, "month": period.month or ""}
+    events = lambda **p: link("events:event_list", org=v.org_code, status=EventStatus.HELD, **when, **p)  # noqa: E731
+    hazard_list = lambda **p: link("events:hazard_list", org=v.org_code, **when, **p)  # noqa: E731
+    data = PanelData(figures=[
+        Figure("events-held", _("events held"), outreach["events"], events()),
+        Figure("events-audience", _("audience (on site and online)"), outreach["on_site"] + outreach["online"],
+               events(), detail=_("%(on_site)s on site, %(online)s online") % {
+                   "on_site": outreach["on_site"], "online": outreach["online"]}),
+        Figure("lectures", _("lectures"), outreach["lectures"], events(kind=EventKind.LECTURE)),
+        Figure("model-worker-lectures", _("model-worker lectures"), outreach["model_worker_lectures"],
+               events(kind=EventKind.LECTURE, model_worker="1")),
+        Figure("live-streams", _("live streams"), outreach["live_streams"], events(stream="1")),
+        Figure("trainings", _("safety trainings"), training["trainings"], events(kind=EventKind.SAFETY_TRAINING),
+               detail=_("%(n)s trainees") % {"n": training["trainees"]}),
+        Figure("hazards-found", _("hazards found"), hazards["found"], hazard_list()),
+        Figure("hazards-rectified", _("hazards rectified"), hazards["rectified"], hazard_list(rectified="1")),
+        Figure("hazards-overdue", _("hazards overdue"), hazards["overdue"], hazard_list(state="overdue")),
+        Figure("lectures-legal", _("legal lectures"), outreach["legal_lectures"], events(kind=EventKind.LEGAL_LECTURE),
+               detail=_("%(n)s attendees") % {"n": outreach["legal_attendees"]}),
+    ])
+    months = list(range(period.month, period.month + 1)) if period.month else list(range(1, 13))
+    labels = [f"{period.year}-{m:02d}" for m in months]
+    per_month: dict[int, dict] = {}
+    for row in audience_by_kind_and_month(actor=v.actor, period=period, organization=org):
+        totals = per_month.setdefault(row["month"], {"events": 0, "audience": 0})
+        totals["events"] += row["events"]
+        totals["audience"] += (row["on_site"] or 0) + (row["online"] or 0)
+    month_links = [link("events:event_list", org=v.org_code, status=EventStatus.HELD, year=period.year, month=m)
+                   for m in months]
+    data.charts.append(Chart(
+        "events-by-month", "bar", _("Events held and their audience per month"), labels,
+        [Series(_("events held"), [per_month.get(m, {}).get("events", 0) for m in months], month_links),
+         Series(_("audience"), [per_month.get(m, {}).get("audience", 0) for m in months], month_links)],
+    ))
+    found = per_month_hazards
+    data.charts.append(Chart(
+        "hazards-by-month", "line", _("Hazards found and rectified per month"), labels,
+        [Series(_("hazards found"), [found.get(m, {}).get("found", 0) for m in months],
+                [link("events:hazard_list", org=v.org_code, year=period.year, month=m) for m in months]),
+         Series(_("hazards rectified"), [found.get(m, {}).get("rectified", 0) for m in months],
+                [link("events:hazard_list", org=v.org_code, year=period.year, month=m, rectified="1")
+                 for m in months])],
+    ))
+    return data
+
+
 PANELS: list[Panel] = [
     Panel("organizations", _("Union organizations"), _("Active organizations in the scope, by kind."),
           organizations_panel),
@@ -388,8 +502,16 @@ PANELS: list[Panel] = [
     Panel("visits", _("Home visits"),
           _("Households visited in the period; problems solved in it."), visits_panel),
     Panel("legal", _("Legal aid"), _("Cases accepted in the period."), legal_panel),
+    Panel("competitions", _("Labor competitions"),
+          _("Competitions starting, people-times, honors, innovation enterprises named and fund paid in the calendar "
+            "year the period ends in (kept by year: a month or custom range counts that whole year)."),
+          competitions_panel),
+    Panel("events", _("Events and safety"),
+          _("Events held, trainings, hazards found (rectified and overdue among them) in the calendar month when the "
+            "period is one, else in the whole calendar year the period ends in."),
+          events_panel),
 ]
-# competitions (issue 17), events (issue 18) and reports (issue 20) append their panels here.
+# reports (issue 20) append their panels here.
 
 
 # The figures the big screen shows, in this order: the headline of each area, few enough to

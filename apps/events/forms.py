@@ -288,3 +288,6 @@ class HazardFilterForm(forms.Form):
     org = forms.CharField(label=_("Union organization code"), required=False, max_length=32)
     year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)
     county = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    # Set by the dashboard's links: the month of the year found in, and rectified ones (verified or not).
+    month = forms.IntegerField(required=False, min_value=1, max_value=12, widget=forms.HiddenInput)
+    rectified = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -242,6 +242,8 @@ class HazardFilters:
     q: str = ""
     year: int | None = None
     county: Organization | None = None
+    month: int | None = None  # of the year
+    rectified: bool = False  # rectified, verified or not (the dashboard's figure)
 
 
 def hazard_state_filter(state: str, today: datetime.date) -> Q:
@@ -264,7 +266,10 @@ def hazard_list(*, actor, filters: HazardFilters = HazardFilters()) -> QuerySet[
     if filters.county is not None:
         hazards = hazards.filter(organization__county=filters.county)
     if filters.year:
-        hazards = hazards.filter(found_on__year=filters.year)
+        start, end = Period(filters.year, filters.month).date_bounds()
+        hazards = hazards.filter(found_on__gte=start, found_on__lt=end)
+    if filters.rectified:
+        hazards = hazards.filter(rectified_on__isnull=False)
     if filters.q:
         hazards = hazards.filter(Q(place__icontains=filters.q) | Q(employer__name__icontains=filters.q)
                                  | Q(description__icontains=filters.q))
@@ -313,9 +318,17 @@ class Period:
         return start.date(), end.date()
 
 
-def _held(actor, period: Period) -> QuerySet[Event]:
+def _within(queryset: QuerySet, organization: Organization | None) -> QuerySet:
+    """Rows of `organization`'s subtree (as the lists' `org` filter), or every row in scope."""
+    if organization is None:
+        return queryset
+    return queryset.filter(organization__path__startswith=organization.path)
+
+
+def _held(actor, period: Period, organization: Organization | None = None) -> QuerySet[Event]:
     start, end = period.bounds()
-    return events_visible_to(actor).filter(status=EventStatus.HELD, starts_at__gte=start, starts_at__lt=end)
+    return _within(events_visible_to(actor), organization).filter(
+        status=EventStatus.HELD, starts_at__gte=start, starts_at__lt=end)
 
 
 # Audience on site: the check-ins where used, else the organizer's figure (Event.attendance).
@@ -323,19 +336,19 @@ ON_SITE = Coalesce(NullIf(F("checkin_count"), Value(0)), F("reported_attendance"
 ONLINE = Coalesce(F("online_views"), Value(0))
 
 
-def audience_by_kind_and_month(*, actor, period: Period) -> list[dict]:
+def audience_by_kind_and_month(*, actor, period: Period, organization: Organization | None = None) -> list[dict]:
     """[{kind, month, events, on_site, online}] of the events held in the period."""
     rows = (
-        _held(actor, period).annotate(month=ExtractMonth("starts_at")).values("kind", "month")
+        _held(actor, period, organization).annotate(month=ExtractMonth("starts_at")).values("kind", "month")
         .annotate(events=Count("id"), on_site=Sum(ON_SITE), online=Sum(ONLINE)).order_by("month", "kind")
     )
     return list(rows)
 
 
-def outreach_totals(*, actor, period: Period) -> dict:
+def outreach_totals(*, actor, period: Period, organization: Organization | None = None) -> dict:
     """Lectures (宣讲), model-worker lectures, live streams, Party lessons, legal lectures with
     their attendees, job fairs with their hires, and every event held with its audience."""
-    held = _held(actor, period)
+    held = _held(actor, period, organization)
     lecture = Q(kind=EventKind.LECTURE)
     stream = Q(mode__in=[Mode.ONLINE, Mode.HYBRID])
     # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
@@ -356,25 +369,39 @@ def outreach_totals(*, actor, period: Period) -> dict:
     return totals
 
 
-def training_totals(*, actor, period: Period) -> dict:
+def training_totals(*, actor, period: Period, organization: Organization | None = None) -> dict:
     """Safety trainings held in the period, their sessions and trainees (per-employer counts summed)."""
-    held = _held(actor, period).filter(kind=EventKind.SAFETY_TRAINING)
-    figures = TrainingFigure.objects.filter(event__in=held.values("pk")).aggregate(
-        sessions=Coalesce(Sum("sessions"), 0), trainees=Coalesce(Sum("trainees"), 0)
-    )
-    return {"trainings": held.count(), **figures}
+    # One query: the join repeats a training per employer, so trainings count distinct events.
+    return _held(actor, period, organization).filter(kind=EventKind.SAFETY_TRAINING).aggregate(
+        trainings=Count("id", distinct=True), sessions=Coalesce(Sum("training_figures__sessions"), 0),
+        trainees=Coalesce(Sum("training_figures__trainees"), 0))
 
 
-def hazard_totals(*, actor, period: Period, today: datetime.date | None = None) -> dict:
+def hazard_totals(*, actor, period: Period, today: datetime.date | None = None,
+                  organization: Organization | None = None) -> dict:
     """Hazards found in the period, how many are rectified, verified, and overdue today."""
     today = today or timezone.localdate()
     start, end = period.date_bounds()
-    return hazards_visible_to(actor).filter(found_on__gte=start, found_on__lt=end).aggregate(
+    return _within(hazards_visible_to(actor), organization).filter(found_on__gte=start, found_on__lt=end).aggregate(
         found=Count("id"), rectified=Count("id", filter=Q(rectified_on__isnull=False)),
         verified=Count("id", filter=Q(verified_on__isnull=False)),
         overdue=Count("id", filter=Q(rectified_on__isnull=True, deadline__lt=today)),
         major=Count("id", filter=Q(severity="major")),
     )
+
+
+def hazards_by_month(*, actor, period: Period, organization: Organization | None = None,
+                     today: datetime.date | None = None) -> dict[int, dict]:
+    """{month: {"found": n, "rectified": n, "overdue": n}}: hazards found in each month of the
+    period, and how many of those are rectified and overdue today (as hazard_totals counts
+    them; their sums are its figures), one query."""
+    today = today or timezone.localdate()
+    start, end = period.date_bounds()
+    rows = (_within(hazards_visible_to(actor), organization).filter(found_on__gte=start, found_on__lt=end)
+            .annotate(month=ExtractMonth("found_on")).values("month")
+            .annotate(found=Count("id"), rectified=Count("id", filter=Q(rectified_on__isnull=False)),
+                      overdue=Count("id", filter=Q(rectified_on__isnull=True, deadline__lt=today))).order_by())
+    return {r.pop("month"): r for r in rows}
 
 
 def statistics_by_county(*, actor, period: Period, today: datetime.date | None = None) -> list[dict]:

@@ -586,7 +586,8 @@ def hazard_list(request):
     county = selectors.visible_organization_by_code(request.user, data["county"]) if data.get("county") else None
     hazards = selectors.hazard_list(actor=request.user, filters=selectors.HazardFilters(
         state=data.get("state") or "", severity=data.get("severity") or "", organization=org, q=data.get("q") or "",
-        year=data.get("year"), county=county))
+        year=data.get("year"), month=data.get("month") if data.get("year") else None, county=county,
+        rectified=bool(data.get("rectified"))))
     if data.get("org") and org is None or data.get("county") and county is None:
         hazards = hazards.none()
     return render(request, "events/hazard_list.html", {
