@@ -592,7 +592,7 @@ def hazard_list(request):
         hazards = hazards.none()
     return render(request, "events/hazard_list.html", {
         "filter_form": form, "page": _page(request, hazards), "today": timezone.localdate(),
-        "query": _query(request, "q", "state", "severity", "org", "year", "county"),
+        "query": _query(request, "q", "state", "severity", "org", "year", "month", "county", "rectified"),
         "can_edit": request.user.has_capability("events.hazards"),
     })
 
