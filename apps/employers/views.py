@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, form_page
 from apps.core.permissions import capability_required, require_capability
 from apps.organizations.scope import is_in_scope
 
@@ -80,16 +80,8 @@ def employer_detail(request, pk):
 
 
 def _form_page(request, form, *, save, message, detail_url, title):
-    """The create/edit pattern: valid form → service (its ValidationError back onto the form) → redirect."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(detail_url, pk=saved.pk)
-    return render(request, "employers/form.html", {"form": form, "title": title})
+    return form_page(request, form, save=save, message=message, detail_url=detail_url,
+                     template="employers/form.html", context={"title": title})
 
 
 def _title(instance, new_title):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import LazyPaginator
 
 from apps.core.attachments import private_file_response
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, form_page
 from apps.core.permissions import capability_required
 from apps.core.ratelimit import take_one_for
 from apps.members.selectors import find_by_id_number
@@ -114,16 +114,10 @@ def event_list(request):
 def event_create(request):
     form = EventForm(request.POST or None, actor=request.user,
                      initial=None if request.POST else {"organization": request.user.organization})
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.create_event(actor=request.user, organization=form.cleaned_data["organization"],
-                                          data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The event was created."))
-            return redirect("events:event_detail", pk=event.pk)
-    return render(request, "events/form_page.html", {"form": form, "title": _("New event")})
+    return form_page(request, form, save=lambda f: services.create_event(
+        actor=request.user, organization=f.cleaned_data["organization"], data=f.cleaned_data),
+        message=_("The event was created."), detail_url="events:event_detail", template="events/form_page.html",
+        context={"title": _("New event")})
 
 
 @login_required
@@ -131,15 +125,10 @@ def event_create(request):
 def event_edit(request, pk: int):
     event = selectors.event_detail(actor=request.user, pk=pk)
     form = EventForm(request.POST or None, actor=request.user, event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_event(actor=request.user, event=event, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The event was saved."))
-            return redirect("events:event_detail", pk=event.pk)
-    return render(request, "events/form_page.html", {"form": form, "title": event.title, "event": event})
+    return form_page(request, form, save=lambda f: services.update_event(
+        actor=request.user, event=event, data=f.cleaned_data),
+        message=_("The event was saved."), detail_url="events:event_detail", template="events/form_page.html",
+        context={"title": event.title, "event": event})
 
 
 @login_required
@@ -603,16 +592,10 @@ def hazard_create(request):
     form = HazardForm(request.POST or None, actor=request.user,
                       initial=None if request.POST else {"organization": request.user.organization,
                                                          "found_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            hazard = services.record_hazard(actor=request.user, organization=form.cleaned_data["organization"],
-                                            data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The hazard was recorded."))
-            return redirect("events:hazard_detail", pk=hazard.pk)
-    return render(request, "events/form_page.html", {"form": form, "title": _("New hazard")})
+    return form_page(request, form, save=lambda f: services.record_hazard(
+        actor=request.user, organization=f.cleaned_data["organization"], data=f.cleaned_data),
+        message=_("The hazard was recorded."), detail_url="events:hazard_detail", template="events/form_page.html",
+        context={"title": _("New hazard")})
 
 
 @login_required
@@ -620,15 +603,10 @@ def hazard_create(request):
 def hazard_edit(request, pk: int):
     hazard = selectors.hazard_detail(actor=request.user, pk=pk)
     form = HazardForm(request.POST or None, actor=request.user, hazard=hazard)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_hazard(actor=request.user, hazard=hazard, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The hazard was saved."))
-            return redirect("events:hazard_detail", pk=hazard.pk)
-    return render(request, "events/form_page.html", {"form": form, "title": hazard.place})
+    return form_page(request, form, save=lambda f: services.update_hazard(
+        actor=request.user, hazard=hazard, data=f.cleaned_data),
+        message=_("The hazard was saved."), detail_url="events:hazard_detail", template="events/form_page.html",
+        context={"title": hazard.place})
 
 
 @login_required
