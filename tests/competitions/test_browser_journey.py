@@ -122,13 +122,13 @@ def test_key_project_scored_and_ranked_and_an_enterprise_paid_from_the_fund(brow
     clerk.fill("#payment-form [name=paid_on]", "2026-06-01")
     clerk.click("#payment-form [type=submit]")
     clerk.wait_for_load_state("networkidle")
-    assert clerk.inner_text("#enterprise-paid").strip() == "60000.00"
+    assert clerk.inner_text("#enterprise-paid").strip() == "60,000.00"
     clerk.fill("#payment-form [name=amount]", "50000")
     clerk.fill("#payment-form [name=paid_on]", "2026-07-01")
     clerk.click("#payment-form [type=submit]")
     clerk.wait_for_load_state("networkidle")
     assert "40000.00" in clerk.inner_text(".alert-danger, .alert-error, .messages, main")
-    assert clerk.inner_text("#enterprise-paid").strip() == "60000.00"
+    assert clerk.inner_text("#enterprise-paid").strip() == "60,000.00"
     _shot(clerk, "enterprise")
 
     # 5. The statistics page on a phone: the figures open their lists.

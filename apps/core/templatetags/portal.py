@@ -1,5 +1,7 @@
 """Template helpers shared by every page."""
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -37,3 +39,17 @@ def scroll_region(parser, token):
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegionNode(nodelist, parser.compile_filter(bits[1]))
+
+
+@register.filter
+def yuan(value):
+    """{{ amount|yuan }}: money as Chinese accounts write it, 1,234,567.80 — grouped in thousands
+    (千分位) with two decimals. Django's zh_Hans format sets no thousands separator, and the portal
+    must not group every number (IDs, years, codes), so only amounts use this. Empty stays empty."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return value
+    return f"{amount:,.2f}"
