@@ -15,6 +15,7 @@ CHUNK = 2000
 COMPETITION_HEADERS = ("竞赛名称", "类别", "级别", "主办单位", "县(市、区)", "服务产业", "重点工程", "开始日期", "结束日期",
                        "状态")
 HONOR_HEADERS = ("获得者", "荣誉", "级别", "年度", "所属工会", "县(市、区)", "职务或岗位")
+PAYMENT_HEADERS = ("拨付日期", "单位名称", "统一社会信用代码", "县(市、区)", "级别", "金额(元)", "备注")
 ENTERPRISE_HEADERS = ("单位名称", "统一社会信用代码", "县(市、区)", "级别", "命名年度", "资助金额(元)", "已拨付(元)")
 
 
@@ -59,3 +60,11 @@ def enterprises_response(queryset) -> FileResponse:
     rows = ([e.employer.name, e.employer.social_credit_code, e.employer.county.name if e.employer.county else "",
              str(levels[e.level]), e.year_named, e.granted, e.paid or 0] for e in queryset.iterator(chunk_size=CHUNK))
     return _sheet("innovation-enterprises", "全员创新企业", ENTERPRISE_HEADERS, rows, text_columns=(1,))
+
+
+def payments_response(queryset) -> FileResponse:
+    levels = dict(EnterpriseLevel.choices)
+    rows = ([p.paid_on, p.enterprise.employer.name, p.enterprise.employer.social_credit_code,
+             p.enterprise.employer.county.name if p.enterprise.employer.county else "",
+             str(levels[p.enterprise.level]), p.amount, p.note] for p in queryset.iterator(chunk_size=CHUNK))
+    return _sheet("fund-payments", "专项资金拨付", PAYMENT_HEADERS, rows, text_columns=(2,))

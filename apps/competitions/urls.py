@@ -31,5 +31,6 @@ urlpatterns: list = [
     path("innovation/<int:pk>/payments/", views_records.payment_add, name="payment_add"),
     path("innovation/<int:pk>/outcomes/", views_records.outcome_add, name="outcome_add"),
     path("fund/", views_records.fund_ledger, name="fund_ledger"),
+    path("fund/export/", views_records.fund_ledger_export, name="fund_ledger_export"),
     path("statistics/", views_records.statistics, name="statistics"),
 ]

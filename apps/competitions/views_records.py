@@ -209,12 +209,16 @@ def outcome_add(request, pk: int):
         actor=request.user, enterprise=e, **d), _("The outcome was reported."))
 
 
+def _payment_filters(request):
+    form = PaymentFilter(request.GET or None, actor=request.user)
+    return form, selectors.PaymentFilters(year=form.value("year"), county=visible_county_from(request, form))
+
+
 @login_required
 @require_GET
 def fund_ledger(request):
     """The special fund's payments in scope, with the fund's position."""
-    form = PaymentFilter(request.GET or None, actor=request.user)
-    filters = selectors.PaymentFilters(year=form.value("year"), county=visible_county_from(request, form))
+    form, filters = _payment_filters(request)
     rows = selectors.payment_list(actor=request.user, filters=filters)
     page = lazy_page(rows, request)
     fund = services.the_fund()
@@ -224,7 +228,17 @@ def fund_ledger(request):
         "position": services.fund_position(fund) if fund else None,
         "total": selectors.fund_totals(actor=request.user, year=filters.year, county=filters.county)["paid"]
         if filters.year else None,
+        "can_export": request.user.has_capability("competitions.export"),
     })
+
+
+@login_required
+@capability_required("competitions.export")
+@require_GET
+def fund_ledger_export(request):
+    """The payments the ledger lists, with its filters: what the finance office reconciles against."""
+    _form, filters = _payment_filters(request)
+    return exports.payments_response(selectors.payment_list(actor=request.user, filters=filters))
 
 
 # --- statistics -----------------------------------------------------------------------------

@@ -166,3 +166,30 @@ def test_participation_list_of_one_competition_is_scoped(client, county_staff, c
     assert "甲公司工会" in page and "兰山主题" in page
     client.force_login(county_b_staff)
     assert client.get(url, {"competition": competition.pk}).status_code == 404
+
+
+def test_fund_ledger_export_lists_the_filtered_payments_of_the_scope(client, city_staff, county_b_staff, tree,
+                                                                     django_assert_max_num_queries):
+    """The finance office reconciles the special fund against this sheet: every payment the ledger
+    lists with the same filters, the amount as a number, the credit code as text (18 characters,
+    GB 32100-2015, never turned into a number); a sibling county's officer gets none of them."""
+    make_fund(tree.city)
+    for n, year in enumerate((YEAR, YEAR, YEAR - 1)):
+        enterprise = services.name_innovation_enterprise(
+            actor=city_staff, employer=EmployerFactory(county=tree.county_a), level="city", year_named=year,
+            granted="100000")
+        services.record_fund_payment(actor=city_staff, enterprise=enterprise, amount=f"{1000 * (n + 1)}.50",
+                                     paid_on=datetime.date(year, 5, 1))
+    client.force_login(city_staff)
+    assert 'id="payment-export"' in client.get(reverse("competitions:fund_ledger")).content.decode()
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("competitions:fund_ledger_export"), {"year": YEAR})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    expected = FundPayment.objects.filter(paid_on__year=YEAR).order_by("-paid_on", "-pk")
+    assert sorted(r[5] for r in rows) == sorted(float(p.amount) for p in expected) == [1000.5, 2000.5]
+    assert all(isinstance(r[2], str) and len(r[2]) == 18 for r in rows)
+    client.force_login(county_b_staff)
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(
+        client.get(reverse("competitions:fund_ledger_export")).streaming_content))).active
+    assert sheet.max_row == 1

@@ -519,6 +519,8 @@ ENTRIES: dict[str, Entry] = {
     "competitions:outcome_add": post_action(ENTERPRISE_PAGE, "competitions.manage", enterprise),
     "competitions:fund_ledger": Entry(get=GET_PAGE, marker=lambda w: (w.enterprise, "甲标记拨付")[1],
                                       list_filter=county_a_code, **COUNTY),
+    "competitions:fund_ledger_export": Entry(get=GET_PAGE, marker=lambda w: (w.enterprise, "甲标记拨付")[1],
+                                             list_filter=county_a_code, **COUNTY),
     "competitions:statistics": Entry(get=GET_PAGE, marker=county_a_with_a_competition, **CITY_OVER_COUNTY_B),
     # --- events (issue 18). Steps refused by the service (held before the start, a POST without
     # its form) answer with the message on the event's page: rights and scope come first.
