@@ -39,6 +39,7 @@ class MemberTable(tables.Table):
             "status",
         )
         attrs = {"class": "table table-sm table-hover align-middle", "id": "member-table"}
+        template_name = "members/_member_table.html"  # rows written from the record
         empty_text = _("No members match.")
         order_by = ("-id",)
 

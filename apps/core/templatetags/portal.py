@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from apps.core import privacy
+
 register = template.Library()
 
 
@@ -53,3 +55,10 @@ def yuan(value):
     except (InvalidOperation, ValueError):
         return value
     return f"{amount:,.2f}"
+
+
+# Masks for lists whose rows a template writes (members/_member_table.html): the same
+# functions as everywhere else (apps.core.privacy), never a second copy of the rule.
+register.filter("masked_id", privacy.mask_id_number)
+register.filter("masked_phone", privacy.mask_phone)
+register.filter("birth_year", privacy.birth_year)
