@@ -1,18 +1,26 @@
 """Report generation for the city (issue 8): monthly statistics and annual work statistics,
 through the public `generate_report KIND [--period YYYY-MM | --year YYYY] [--org CODE]`
-command, rolled back. Reported "not built" until the reports app provides the command."""
+command, rolled back. Reported "not built" until the reports app provides the command.
+
+The annual work statistics are of the seed's reference year, and their figures are checked
+against it (bench/reference_year.py: entry["reference_year"], and a table printed)."""
 
 import datetime
 import io
+import tempfile
 import time
+from pathlib import Path
 
 from django.core.management import call_command, get_commands
 
+from demo.reference_year import YEAR as REFERENCE_YEAR
+
+from . import reference_year
 from .compare import rolled_back
 
 REPORTS = (
     ("monthly", "monthly statistics, city", lambda today: {"period": f"{today:%Y-%m}"}),
-    ("annual", "annual work statistics, city", lambda today: {"year": today.year - 1}),
+    ("annual", f"annual work statistics {REFERENCE_YEAR}, city", lambda today: {"year": REFERENCE_YEAR}),
 )
 
 
