@@ -13,6 +13,8 @@ from pathlib import Path
 import django
 from django.db import connection
 
+from . import reference_year
+
 IMPORT_TARGETS_S = {"xlsx": 3.0, "csv": 10.0}  # issue 4: 10,000 rows .xlsx < 3 s, 100,000 rows .csv < 10 s
 NOT_QUIET = "not measured on a quiet machine"
 
@@ -290,6 +292,10 @@ def markdown(results: dict) -> str:
     out += ["", "| report generation | seconds |", "| --- | ---: |"]
     for r in results["reports"]:
         out.append(f"| {r['label']} | {r['seconds'] if r['status'] == 'ok' else r['status']} |")
+    for r in results["reports"]:
+        if r.get("reference_year"):
+            out += ["", f"The reference year: {r['label']} against demo/reference_year.py", "",
+                    *reference_year.table(r["reference_year"])]
     out += ["", "| target (issue 15) | figure | limit | verdict |", "| --- | ---: | ---: | --- |"]
     for t in results.get("targets", []):
         figure = "—" if t["figure"] is None else f"{t['figure']:.1f}"

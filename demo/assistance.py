@@ -3,7 +3,8 @@
 small: about 60 files in every state of the workflow, most in 兰山区 (the demo users'
 county) and a dozen in the demo branch union. city: a year of the reference city —
 about 4,200 files, a year of assistance across the four seasons and the four city
-campaigns, 1,100+ households visited with 150+ problems solved, 1,300+ legal aid cases.
+campaigns, and the reference year's (demo/reference_year.py) 1,120 households visited with
+160 problems solved and 1,350 legal aid cases, exactly.
 
 Written through bulk paths, deterministically from `ctx.rng`; every row obeys the
 database's rules (one open file per household, income per head that matches, a reason
@@ -45,9 +46,12 @@ from apps.organizations.models import Organization
 from demo.accounts import DEMO_COUNTY
 from demo.members import PersonFactory
 
+from . import reference_year
+from .reference_year import HOUSEHOLDS_VISITED, PROBLEMS_SOLVED, scaled
+
 TARGETS = {"small": 60, "city": 4_200}
-LEGAL_TARGETS = {"small": 30, "city": 1_350}
-YEAR = 2026
+LEGAL_TARGETS = {"small": 30, "city": reference_year.LEGAL_AID_CASES}
+YEAR = reference_year.YEAR
 CENT = Decimal("0.01")
 UNION_KINDS = (Organization.Kind.GRASSROOTS, Organization.Kind.JOINT_GRASSROOTS, Organization.Kind.VILLAGE)
 
@@ -346,26 +350,39 @@ def _records(rng, plans, campaigns, today):
     return records, recipients
 
 
-def _visits(rng, plans, share, today):
+def _visits(rng, plans, households: int, solved: int, today):
+    """Visits in the reference year to exactly `households` households (once or twice each),
+    a problem raised at about a third of them, exactly `solved` of the problems solved in the
+    year; visits end at the year's end (or today, before it)."""
     visits, problems = [], []
-    candidates = [p for p in plans if p.approved_on is not None]
-    for plan in rng.sample(candidates, int(len(candidates) * share)):
+    year_end = min(today, datetime.date(YEAR, 12, 31))
+    first = datetime.date(YEAR, 1, 1)
+
+    def window(plan):
+        return max(plan.approved_on, first), min(plan.exited_on or year_end, year_end)
+
+    candidates = [p for p in plans if p.approved_on is not None and window(p)[0] <= window(p)[1]]
+    for plan in rng.sample(candidates, min(households, len(candidates))):
+        start, end = window(plan)
         for _ in range(rng.choice((1, 1, 1, 2))):
-            day = _day(rng, max(plan.approved_on, datetime.date(YEAR, 1, 1)), plan.exited_on or today)
-            visit = Visit(file=plan.file, visited_on=day, recorded_by=plan.actors["branch"],
+            visit = Visit(file=plan.file, visited_on=_day(rng, start, end), recorded_by=plan.actors["branch"],
                           visitors="、".join(rng.sample(VISITORS, 2)), findings=rng.choice(FINDINGS))
             visits.append(visit)
-            if rng.random() < 0.3:
-                solved = rng.random() < 0.6
-                due = day + datetime.timedelta(days=rng.choice((14, 30, 60)))
-                solved_on = min(day + datetime.timedelta(days=rng.randint(3, 40)), today) if solved else None
-                problems.append(VisitProblem(
-                    visit=visit, file=plan.file, description=rng.choice(PROBLEMS), due_on=due,
-                    status="solved" if solved else rng.choice(("open", "in_progress")),
-                    started_on=day + datetime.timedelta(days=1), started_by=plan.actors["branch"],
-                    solved_on=solved_on, solved_by=plan.actors["branch"] if solved else None,
-                    resolution="已协调解决" if solved else "",
-                ))
+    raised = rng.sample(visits, min(len(visits), max(solved + solved // 2, len(visits) * 3 // 10)))
+    solved_ones = set(map(id, rng.sample(raised, min(solved, len(raised)))))
+    for visit in raised:
+        plan_actor = visit.recorded_by
+        day = visit.visited_on
+        is_solved = id(visit) in solved_ones
+        due = day + datetime.timedelta(days=rng.choice((14, 30, 60)))
+        solved_on = min(day + datetime.timedelta(days=rng.randint(3, 40)), year_end) if is_solved else None
+        problems.append(VisitProblem(
+            visit=visit, file=visit.file, description=rng.choice(PROBLEMS), due_on=due,
+            status="solved" if is_solved else rng.choice(("open", "in_progress")),
+            started_on=day + datetime.timedelta(days=1), started_by=plan_actor,
+            solved_on=solved_on, solved_by=plan_actor if is_solved else None,
+            resolution="已协调解决" if is_solved else "",
+        ))
     return visits, problems
 
 
@@ -374,7 +391,7 @@ def _legal_cases(rng, unions, people, actors, count, today):
     for _ in range(count):
         union = rng.choice(unions)
         name, number, *_rest = people.person(union.county.code if union.county else "371302")
-        opened = _day(rng, datetime.date(YEAR, 1, 1), today)
+        opened = _day(rng, datetime.date(YEAR, 1, 1), min(today, datetime.date(YEAR, 12, 31)))
         stage = rng.choices(("accepted", "mediation", "arbitration", "litigation", "closed"), (10, 15, 10, 5, 60))[0]
         closed = min(opened + datetime.timedelta(days=rng.randint(7, 120)), today) if stage == "closed" else None
         outcome = rng.choices(("won", "settled", "lost", "withdrawn"), (45, 40, 8, 7))[0] if closed else ""
@@ -406,7 +423,8 @@ def _unions(ctx):
 
 
 def seed(ctx) -> None:
-    target = TARGETS[ctx.scale]
+    fraction = getattr(ctx, "fraction", 1.0) if ctx.scale == "city" else 1.0
+    target = scaled(TARGETS[ctx.scale], fraction)
     existing = HardshipFile.objects.count()
     rng = ctx.rng
     today = timezone.localdate()
@@ -460,10 +478,15 @@ def seed(ctx) -> None:
         records, recipients = _records(rng, plans, campaigns, today)
         AssistanceRecord.objects.bulk_create(records, batch_size=5000)
         CampaignRecipient.objects.bulk_create(recipients, batch_size=5000, ignore_conflicts=True)
-        visits, problems = _visits(rng, plans, 0.34 if ctx.scale == "city" else 0.5, today)
+        if ctx.scale == "city":
+            visited, solved = (scaled(n, fraction) for n in (HOUSEHOLDS_VISITED, PROBLEMS_SOLVED))
+        else:
+            visited = sum(1 for p in plans if p.approved_on) // 2
+            solved = visited * 3 // 20
+        visits, problems = _visits(rng, plans, visited, solved, today)
         Visit.objects.bulk_create(visits, batch_size=5000)
         VisitProblem.objects.bulk_create(problems, batch_size=5000)
-        legal_needed = max(0, LEGAL_TARGETS[ctx.scale] - LegalAidCase.objects.count())
+        legal_needed = max(0, scaled(LEGAL_TARGETS[ctx.scale], fraction) - LegalAidCase.objects.count())
         LegalAidCase.objects.bulk_create(
             _legal_cases(rng, main + others, people, actors, legal_needed, today), batch_size=5000
         )

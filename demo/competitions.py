@@ -4,11 +4,11 @@ accounts; issue 17 item 7).
 small: a few of each, most in 兰山区 (the demo users' county): two key-project competitions
 with scored stages and a ranking (one finished, with quotas and awards), theme, skills and a
 speech contest, honors across the levels, innovation enterprises paid from the fund.
-city: shaped like the reference year — 10 key-project competitions ("奋进'十四五'·建功新沂蒙"),
-72 theme competitions across the levels, skills competitions, the city-wide speech contest
-with about 100,000 participant-times recorded as counts per organization, 3 provincial, 10
-city and 87 county innovation enterprises (100 across the levels) with grants and payments
-from the 2,000,000-yuan special fund, and honors across the four levels.
+city: the reference year (demo/reference_year.py) — 10 key-project competitions ("奋进'十四五'·
+建功新沂蒙") and 62 theme competitions across the levels (the article's "70+"), skills
+competitions, the city-wide speech contest with about 100,000 participant-times recorded as
+counts per organization, 3 provincial, 10 city and 100 county innovation enterprises named in
+the year, granted and paid the whole 2,000,000-yuan special fund, and honors across the four levels.
 
 Written through bulk paths, deterministically from `ctx.rng`; every row obeys the database's
 rules (scores 0–100, one honor per person per kind and year, the fund never overspent).
@@ -47,8 +47,11 @@ from apps.members.models import Member
 from apps.organizations.models import Organization
 from demo.accounts import DEMO_COUNTY
 
-YEAR = 2026
-BUDGET = Decimal("2000000.00")
+from . import reference_year
+from .reference_year import exact_split, scaled, scaled_money
+
+YEAR = reference_year.YEAR
+BUDGET = reference_year.FUND
 UNION_KINDS = (Organization.Kind.GRASSROOTS, Organization.Kind.JOINT_GRASSROOTS)
 KEY_PROJECTS = ["临沂北站综合枢纽", "沂河新区城市更新", "鲁南高铁临沂段", "临沂港物流园", "兰山区智能制造产业园",
                 "罗庄区冶金新材料基地", "沂水抽水蓄能电站", "临沂机场改扩建", "国际陆港冷链中心", "沂蒙山旅游公路"]
@@ -57,9 +60,33 @@ SKILLS = ["电工", "焊工", "叉车司机", "快递员", "网约车司机", "�
 SCALE = {
     "small": {"key": 2, "theme": 4, "skills": 2, "teams": 5, "speech_orgs": 40, "speech_people": 6_000,
               "honors": 24, "enterprises": (1, 3, 6)},
-    "city": {"key": 10, "theme": 72, "skills": 16, "teams": 8, "speech_orgs": 2_000, "speech_people": 100_000,
-             "honors": 640, "enterprises": (3, 10, 87)},
+    "city": {"key": reference_year.KEY_PROJECT_COMPETITIONS, "theme": reference_year.THEME_COMPETITIONS,
+             "skills": 16, "teams": 8, "speech_orgs": 2_000, "speech_people": 100_000, "honors": 640,
+             "enterprises": tuple(reference_year.ENTERPRISES[level] for level in ("provincial", "city", "county"))},
 }
+# Grants from the fund in these proportions, so that the enterprises named in the year get
+# the whole budget (the city's 2,000,000 yuan: 200,000 / 100,000 / 4,000 yuan each).
+GRANT_WEIGHTS = {"provincial": 50, "city": 25, "county": 1}
+
+
+def _size(ctx) -> dict:
+    """The scale's sizes; the city at `ctx.fraction` scales the reference year's counts."""
+    size = dict(SCALE[ctx.scale])
+    fraction = getattr(ctx, "fraction", 1.0)
+    if ctx.scale == "city" and fraction != 1:
+        size.update(key=scaled(size["key"], fraction), theme=scaled(size["theme"], fraction),
+                    skills=scaled(size["skills"], fraction), speech_orgs=scaled(size["speech_orgs"], fraction),
+                    speech_people=scaled(size["speech_people"], fraction), honors=scaled(size["honors"], fraction),
+                    enterprises=tuple(scaled(n, fraction) for n in size["enterprises"]))
+    size["budget"] = scaled_money(BUDGET, fraction) if ctx.scale == "city" else BUDGET
+    return size
+
+
+def _grants(levels: list[str], budget: Decimal) -> list[Decimal]:
+    """The budget over the enterprises by GRANT_WEIGHTS, in cents, summing exactly to it."""
+    weights = [GRANT_WEIGHTS[level] for level in levels]
+    cents = exact_split(int(budget * 100), weights)
+    return [Decimal(c) / 100 for c in cents]
 
 
 def _user(ctx, name: str):
@@ -75,7 +102,7 @@ def _period(rng, start_month: int, months: int) -> tuple[datetime.date, datetime
 
 @transaction.atomic
 def seed(ctx) -> None:
-    size = SCALE[ctx.scale]
+    size = _size(ctx)
     wanted = size["key"] + size["theme"] + size["skills"] + 1
     if Competition.objects.count() >= wanted:
         ctx.say("  competitions: present, nothing to add")
@@ -216,7 +243,8 @@ def seed(ctx) -> None:
     Honor.objects.bulk_create(honors, batch_size=1000)
 
     # --- innovation enterprises and the fund ---------------------------------------------------
-    fund, _created = SpecialFund.objects.get_or_create(name="全员创新企业专项资金", defaults={"owner": city, "budget": BUDGET})
+    fund, _created = SpecialFund.objects.get_or_create(name="全员创新企业专项资金",
+                                                       defaults={"owner": city, "budget": size["budget"]})
     provincial, city_level, county_level = size["enterprises"]
     to_name = provincial + city_level + county_level
     pool = (Employer.objects.filter(status="active").exclude(pk__in=InnovationEnterprise.objects.values("employer_id"))
@@ -225,11 +253,11 @@ def seed(ctx) -> None:
         pool = pool.filter(county=demo_county)
     employers = list(pool.select_related("county")[:to_name])
     enterprises = []
-    grants = {"provincial": Decimal("200000.00"), "city": Decimal("100000.00"), "county": Decimal("0")}
-    for i, employer in enumerate(employers):
-        level = "provincial" if i < provincial else "city" if i < provincial + city_level else "county"
-        enterprises.append(InnovationEnterprise(employer=employer, level=level, year_named=YEAR - i % 2, fund=fund,
-                                                granted=grants[level],
+    levels = ["provincial" if i < provincial else "city" if i < provincial + city_level else "county"
+              for i in range(len(employers))]
+    for employer, level, granted in zip(employers, levels, _grants(levels, fund.budget), strict=True):
+        enterprises.append(InnovationEnterprise(employer=employer, level=level, year_named=YEAR, fund=fund,
+                                                granted=granted,
                                                 named_by=city_user if level != "county" else county_user))
     left = fund.budget - sum(InnovationEnterprise.objects.values_list("granted", flat=True), Decimal(0))
     for e in enterprises:  # the fund is never overspent: a grant it cannot cover is not made
@@ -238,10 +266,14 @@ def seed(ctx) -> None:
         left -= e.granted
     InnovationEnterprise.objects.bulk_create(enterprises)
     payments, outcomes = [], []
-    for e in enterprises:
+    for e in enterprises:  # each grant paid in the year, in two instalments (the fund used: the budget)
         if e.granted:
-            payments.append(FundPayment(fund=fund, enterprise=e, amount=(e.granted * Decimal("0.6")).quantize(Decimal("0.01")),
+            first = (e.granted * Decimal("0.6")).quantize(Decimal("0.01"))
+            payments.append(FundPayment(fund=fund, enterprise=e, amount=first,
                                         paid_on=datetime.date(YEAR, 3 + rng.randrange(6), 15), note="首期拨付",
+                                        recorded_by=city_user))
+            payments.append(FundPayment(fund=fund, enterprise=e, amount=e.granted - first,
+                                        paid_on=datetime.date(YEAR, 10, 15 + rng.randrange(10)), note="二期拨付",
                                         recorded_by=city_user))
         outcomes.append(InnovationOutcome(enterprise=e, year=YEAR, kind=rng.choice(("innovation", "patent", "suggestion", "method")),
                                           count=rng.randint(1, 40), description="职工技术创新成果", reported_by=city_user))

@@ -1,8 +1,8 @@
 """Demo employer ledger, work instructors and demonstration sites: `seed_demo` step (after the tree).
 
-Shaped so that the demo city shows the federation's published figures: an establishment
-rate of about 100% for employers of 50 or more and about 93% for 25 or more; about 100
-work instructors at city scale; 3–5 demonstration sites per county.
+Shaped so that the demo city shows the reference year's figures (demo/reference_year.py):
+an establishment rate of exactly 100% for employers of 50 or more and 93% for 25 or more
+(_coverage); 100 work instructors in office at city scale; 3–5 demonstration sites per county.
 
 - "small": 2,000 employers, 2 instructors per county; "city": 30,000 employers, 100 instructors.
 - Deterministic: the plan is a pure function of the rng (one draw from ctx.rng seeds our own)
@@ -15,6 +15,7 @@ import datetime
 import itertools
 import random
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -34,10 +35,12 @@ from apps.employers.models import (
 )
 from apps.organizations.models import Organization
 
+from .reference_year import INSTRUCTORS, RATE_25, scaled
+
 K = Organization.Kind
 SCALES = {
     "small": {"employers": 2_000, "instructors": None},
-    "city": {"employers": 30_000, "instructors": 100},
+    "city": {"employers": 30_000, "instructors": INSTRUCTORS},
 }
 SMALL_INSTRUCTORS_PER_COUNTY = 2
 BATCH = 2000
@@ -187,17 +190,45 @@ def _headcount(rng, bracket: str) -> int:
     return rng.randint(2, 24)
 
 
+def _coverage(rng, drawn: list[tuple[str, str, bool]]) -> list[bool]:
+    """Which employers have a union: the reference year's rates exactly — every active employer
+    of 50 or more, and as many active ones of 25–49 as make 93% of the 25-or-more (selection
+    sampling: exactly that many, spread at random); the closed and the small ones by chance."""
+    active_50 = sum(1 for bracket, _kind, closed in drawn if bracket == "50+" and not closed)
+    active_25 = sum(1 for bracket, _kind, closed in drawn if bracket == "25-49" and not closed)
+    wanted = int((RATE_25 * (active_50 + active_25) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    left_to_cover, left = max(0, min(active_25, wanted - active_50)), active_25
+    covered = []
+    for bracket, _kind, closed in drawn:
+        if closed or bracket == "<25":
+            covered.append(rng.random() < BRACKET_PLAN[bracket][1])
+        elif bracket == "50+":
+            covered.append(True)
+        else:
+            take = rng.random() * left < left_to_cover
+            left_to_cover -= take
+            left -= 1
+            covered.append(take)
+    return covered
+
+
 def _plan_employers(rng, counties, unions, total: int) -> list[Employer]:
     weights = [max(len(unions[c.pk]["grassroots"]) + len(unions[c.pk]["joint"]), 1) for c in counties]
     whole = sum(weights)
+    sizes = [total * weight // whole for weight in weights]
+    sizes[-1] += total - sum(sizes)  # exactly `total`
+    drawn = [
+        (_weighted(rng, BRACKET_WEIGHTS), _weighted(rng, NEW_SECTOR_WEIGHTS) if rng.random() < NEW_SECTOR_SHARE else "",
+         rng.random() < CLOSED_SHARE)
+        for _ in range(total)
+    ]
+    coverage = iter(zip(drawn, _coverage(rng, drawn), strict=True))
     plan = []
-    for index, (county, weight) in enumerate(zip(counties, weights), start=1):
+    for index, (county, size) in enumerate(zip(counties, sizes), start=1):
         pool = unions[county.pk]
         unused = list(pool["grassroots"])  # every company union covers at least one employer
-        for n in range(1, total * weight // whole + 1):
-            bracket = _weighted(rng, BRACKET_WEIGHTS)
-            kind = _weighted(rng, NEW_SECTOR_WEIGHTS) if rng.random() < NEW_SECTOR_SHARE else ""
-            covered = rng.random() < BRACKET_PLAN[bracket][1]
+        for n in range(1, size + 1):
+            (bracket, kind, closed), covered = next(coverage)
             union = None
             if covered:
                 if (kind or bracket == "<25") and pool["joint"]:
@@ -231,7 +262,7 @@ def _plan_employers(rng, counties, unions, total: int) -> list[Employer]:
                     kind,
                     union[0] if union else None,
                     established if union else None,
-                    "closed" if rng.random() < CLOSED_SHARE else "active",
+                    "closed" if closed else "active",
                 )
             )
     return plan
@@ -281,10 +312,15 @@ def _seed_employers(rng, counties, unions, total: int) -> int:
     return len(missing)
 
 
-def _seed_instructors(rng, counties, city, scale) -> int:
+def _seed_instructors(rng, counties, city, scale, fraction=1.0) -> int:
+    """The scale's instructors in office (the city: the reference year's 100), and a tenth as
+    many more whose term has ended (the count in office leaves them out)."""
     if WorkInstructor.objects.filter(county__in=counties).exists():
         return 0
-    total = SCALES[scale]["instructors"] or SMALL_INSTRUCTORS_PER_COUNTY * len(counties)
+    in_office = scaled(INSTRUCTORS, fraction) if scale == "city" else SMALL_INSTRUCTORS_PER_COUNTY * len(counties)
+    ended_too = in_office // 10
+    ended_at = set(rng.sample(range(in_office + ended_too), ended_too))
+    total = in_office + ended_too
     per_county = [
         total // len(counties) + (1 if i < total % len(counties) else 0) for i in range(len(counties))
     ]
@@ -296,10 +332,12 @@ def _seed_instructors(rng, counties, city, scale) -> int:
     ):
         new_sector[county_id].append(pk)
     instructors, assignments = [], []
+    position = 0
     for county, count in zip(counties, per_county):
         for _ in range(count):
             started = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randint(0, 1700))
-            ended = started + datetime.timedelta(days=rng.randint(365, 1000)) if rng.random() < 0.1 else None
+            ended = started + datetime.timedelta(days=rng.randint(365, 1000)) if position in ended_at else None
+            position += 1
             instructors.append(
                 WorkInstructor(
                     name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.randint(1, 2))),
@@ -375,8 +413,9 @@ def seed(ctx) -> None:
     )
     unions = _unions(counties)
     with transaction.atomic():
-        employers = _seed_employers(rng, counties, unions, SCALES[ctx.scale]["employers"])
-        instructors = _seed_instructors(rng, counties, city, ctx.scale)
+        fraction = getattr(ctx, "fraction", 1.0) if ctx.scale == "city" else 1.0
+        employers = _seed_employers(rng, counties, unions, scaled(SCALES[ctx.scale]["employers"], fraction))
+        instructors = _seed_instructors(rng, counties, city, ctx.scale, fraction)
         sites = _seed_sites(rng, counties, unions)
     ctx.facts["ledger"] = {"employers": Employer.objects.filter(county__in=counties).count()}
     ctx.say(f"  ledger: {employers} employers, {instructors} instructors, {sites} demonstration sites added")

@@ -6,10 +6,10 @@ workers' cultural palace, a Party lesson, a legal lecture, safety trainings with
 counts, a job fair, a culture activity, some held with reports and check-ins, some planned
 (one tomorrow, one open for check-in now), one over without a report — and two dozen hazards,
 a few overdue.
-city: the reference year — 530+ lectures with about 1.1 million listeners, 167 of them by
-model workers, 25 live streams reaching about a million, 50 legal lectures with about 10,000
-workers, 20,000+ safety trainings with 400,000+ trainees, 82,000 hazards found and all
-rectified, and 40 job fairs (online and on site) — written through bulk_create.
+city: the reference year (demo/reference_year.py), every count exact — 532 lectures with
+1,120,000 listeners (on site and 25 live streams' 250,000 views), 167 of them by model
+workers, 50 legal lectures with 10,000 workers, 20,400 safety trainings with 410,000 trainees,
+82,000 hazards found and all rectified, and 40 job fairs on site — written through bulk_create.
 
 Idempotent: when the demo's lecture group is there, the step has run and writes nothing.
 Deterministic from ctx.rng.
@@ -39,8 +39,11 @@ from apps.notifications.reminders import run_reminder_rule
 from apps.organizations.models import Organization
 from demo.accounts import DEMO_COUNTY
 
+from . import reference_year
+from .reference_year import exact_split, scaled
+
 GROUP = "沂蒙劳模宣讲团"
-YEAR = 2026
+YEAR = reference_year.YEAR
 BATCH = 5000
 LECTURERS = [("王传喜", "全国劳动模范"), ("朱呈镕", "全国五一劳动奖章获得者"), ("林凡儒", "山东省劳动模范"),
              ("高纪明", "齐鲁大工匠"), ("孙晓燕", "全国三八红旗手"), ("张明", "临沂市劳动模范")]
@@ -79,7 +82,7 @@ def seed(ctx) -> None:
     with transaction.atomic():
         lecturers, venues = _registries(rng, city, county, staff)
         if ctx.scale == "city":
-            made = _city(rng, facts, lecturers, venues, staff)
+            made = _city(rng, facts, lecturers, venues, staff, getattr(ctx, "fraction", 1.0))
         else:
             made = _small(rng, facts, county, branch_user, lecturers, venues, staff)
     for code in ("events.registrants_day_before", "events.report_missing", "events.hazard_overdue"):
@@ -186,56 +189,58 @@ def _small(rng, facts, county, branch_user, lecturers, venues, staff):
     return {"events": len(events), "hazards": len(hazards)}
 
 
-def _split(total: int, parts: int, rng) -> list[int]:
-    weights = [rng.uniform(0.5, 1.5) for _ in range(parts)]
-    scale = total / sum(weights)
-    return [max(1, round(w * scale)) for w in weights]
-
-
-def _city(rng, facts, lecturers, venues, staff):
+def _city(rng, facts, lecturers, venues, staff, fraction=1.0):
+    """The reference year's events and hazards (demo/reference_year.py), every count exact:
+    the audiences are split so that they sum to the year's figures."""
     unions = _unions(facts)
     counties = list(Organization.objects.filter(code__in=facts["counties"]))
     start = datetime.date(YEAR, 1, 1)
+    n = {name: scaled(getattr(reference_year, name), fraction) for name in (
+        "LECTURES", "LECTURE_AUDIENCE", "LIVE_STREAMS", "LIVE_STREAM_VIEWS", "LEGAL_LECTURES", "LEGAL_ATTENDEES",
+        "TRAININGS", "TRAINEES", "HAZARDS", "MODEL_WORKER_LECTURES")}
 
     def day():
         return start + datetime.timedelta(days=rng.randint(0, 333))
 
+    def shares(total, parts):
+        return exact_split(total, [rng.uniform(0.5, 1.5) for _ in range(parts)])
+
     events = []
-    # 530 lectures, 1.1 million listeners; 167 by model workers; 25 live streams reaching ~1 million
-    lecture_audience = _split(1_100_000 - 25 * 8_000, 530, rng)
-    for i in range(530):
-        stream = i < 25
+    # Lectures: the first LIVE_STREAMS also streamed (hybrid); audience = on site + views.
+    streams = n["LIVE_STREAMS"]
+    views = shares(min(n["LIVE_STREAM_VIEWS"], n["LECTURE_AUDIENCE"] - n["LECTURES"]), streams)
+    on_site = shares(n["LECTURE_AUDIENCE"] - sum(views), n["LECTURES"])
+    for i in range(n["LECTURES"]):
+        stream = i < streams
         events.append(_event(EventKind.LECTURE, rng.choice(counties) if i % 4 == 0 else rng.choice(unions),
                              _tz(day(), 9 + i % 8), staff, rng, held=True, venue=venues[i % 3] if i % 5 == 0 else None,
-                             mode=Mode.HYBRID if stream else Mode.OFFLINE, audience=lecture_audience[i] // (
-                                 3 if stream else 1), views=rng.randint(35_000, 45_000) if stream else None))
-    for i in range(50):  # legal lectures, about 10,000 workers
+                             mode=Mode.HYBRID if stream else Mode.OFFLINE, audience=on_site[i],
+                             views=views[i] if stream else None))
+    for attendees in shares(n["LEGAL_ATTENDEES"], n["LEGAL_LECTURES"]):
         events.append(_event(EventKind.LEGAL_LECTURE, rng.choice(unions), _tz(day(), 14), staff, rng, held=True,
-                             audience=rng.randint(120, 280)))
-    for i in range(40):  # job fairs, online and on site
-        online = i % 2 == 0
+                             audience=attendees))
+    # Job fairs on site: "live streams" counts every online or hybrid event held (apps.events
+    # outreach_totals), and the reference year's 25 are the lectures streamed.
+    for i in range(40 if fraction == 1 else scaled(40, fraction)):
         events.append(_event(EventKind.JOB_FAIR, rng.choice(counties), _tz(day(), 9), staff, rng, held=True,
-                             hours=5, mode=Mode.ONLINE if online else Mode.OFFLINE,
-                             audience=0 if online else rng.randint(800, 3000),
-                             views=rng.randint(5000, 30000) if online else None))
+                             hours=5, audience=rng.randint(800, 3000)))
     for kind in (EventKind.PARTY_LESSON, EventKind.SPEECH_CONTEST, EventKind.CULTURE):
-        for i in range(60):
+        for i in range(scaled(60, fraction)):
             events.append(_event(kind, rng.choice(unions), _tz(day(), 15), staff, rng, held=True,
                                  audience=rng.randint(40, 500)))
-    trainings = 20_400
-    trainees = _split(410_000, trainings, rng)
-    for i in range(trainings):
+    for i, trainees in enumerate(shares(n["TRAINEES"], n["TRAININGS"])):
         events.append(_event(EventKind.SAFETY_TRAINING, rng.choice(unions), _tz(day(), 8 + i % 9), staff, rng,
-                             held=True, audience=trainees[i]))
+                             held=True, audience=trainees))
     Event.objects.bulk_create(events, batch_size=BATCH)
     through = Event.speakers.through
     model_worker = [lecturer for lecturer in lecturers if lecturer.is_model_worker]
     links = []
     lectures = [e for e in events if e.kind == EventKind.LECTURE]
     for i, event in enumerate(lectures):
-        speaker = rng.choice(model_worker) if i < 167 else lecturers[-1 if i % 9 == 0 else rng.randint(0, 5)]
-        if i >= 167 and speaker.is_model_worker:
-            continue  # only 167 model-worker lectures
+        by_model_worker = i < n["MODEL_WORKER_LECTURES"]
+        speaker = rng.choice(model_worker) if by_model_worker else lecturers[-1 if i % 9 == 0 else rng.randint(0, 5)]
+        if not by_model_worker and speaker.is_model_worker:
+            continue  # only the reference year's model-worker lectures
         links.append(through(event_id=event.pk, lecturer_id=speaker.pk))
     through.objects.bulk_create(links, batch_size=BATCH)
     employers = list(Employer.objects.values_list("id", flat=True)[:30000])
@@ -255,7 +260,7 @@ def _city(rng, facts, lecturers, venues, staff):
     orgs = Organization.objects.in_bulk(list(by_union))
     keys = list(by_union)
     hazards, made = [], 0
-    for i in range(82_000):
+    for i in range(n["HAZARDS"]):
         org_id = keys[i % len(keys)]
         found = day()
         rectified = min(found + datetime.timedelta(days=rng.randint(1, 25)), datetime.date(YEAR, 11, 30))

@@ -1,6 +1,7 @@
 """Demo members for `seed_demo` (issue 4 "Add the members to seed_demo", issue 8).
 
-small: a few thousand members; city: about 860,000 (the reference city's 856,000).
+small: a few thousand members; city: the reference year's 856,000 current members exactly
+(demo/reference_year.py), and about 31,000 former ones beside them.
 Both scales take the same bulk path: rows generated from `ctx.rng` and streamed into
 PostgreSQL by one COPY (Python makes rows on one core while the server inserts them on
 the other), then one INSERT … SELECT that gives every seeded member its initial "+"
@@ -34,7 +35,10 @@ from apps.members import counts as member_counts
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
-TARGETS = {"small": 3_000, "city": 860_000}
+from . import reference_year
+from .reference_year import scaled
+
+TARGETS = {"small": 3_000, "city": 887_046}  # rows; the city's: _target
 COPY_READ_BYTES = 1 << 16
 
 # --- people ------------------------------------------------------------------------------
@@ -179,11 +183,24 @@ def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) 
     return datetime.date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
 
 
-def membership_attributes(rng: random.Random, born: datetime.date, *, new_sector: bool) -> dict:
-    """The non-identity columns of one demo member."""
+_CURRENT_STATUSES = STATUSES[:2]  # active, retained: the members the figures count
+_FORMER_STATUSES = STATUSES[2:]
+_STATUS_CUM_BY_KIND = {True: list(accumulate(w for _s, w, _r in _CURRENT_STATUSES)),
+                       False: list(accumulate(w for _s, w, _r in _FORMER_STATUSES))}
+FORMER_PER_MILLE = sum(w for _s, w, _r in _FORMER_STATUSES)  # of every 1,000 rows (35)
+
+
+def membership_attributes(rng: random.Random, born: datetime.date, *, new_sector: bool,
+                          current: bool | None = None) -> dict:
+    """The non-identity columns of one demo member; `current`: a current (active or retained)
+    or a former member, when the caller keeps the count exact; None: drawn by weight."""
     adult = datetime.date(born.year + 18, born.month, min(born.day, 28))
     joined = _random_date(rng, max(adult, EARLIEST_JOIN), LATEST_JOIN)
-    status, _weight, reasons = STATUSES[bisect_right(_STATUS_CUM, rng.random() * _STATUS_CUM[-1])]
+    if current is None:
+        status, _weight, reasons = STATUSES[bisect_right(_STATUS_CUM, rng.random() * _STATUS_CUM[-1])]
+    else:
+        statuses, cum = (_CURRENT_STATUSES if current else _FORMER_STATUSES), _STATUS_CUM_BY_KIND[current]
+        status, _weight, reasons = statuses[bisect_right(cum, rng.random() * cum[-1])]
     if status == "retained" and born.year < 1966:
         reasons = ("退休",)
     changed = _random_date(rng, joined, LATEST_JOIN) if status != "active" else None
@@ -282,11 +299,19 @@ def _employer_of(rng: random.Random, union: Union):
 
 
 def member_rows(rng: random.Random, people: PersonFactory, unions: list[Union], counts: list[int],
-                *, first_card: int, now=None):
-    """Yield one dict per demo member (column attname → value), union by union."""
+                *, first_card: int, now=None, former: int | None = None):
+    """Yield one dict per demo member (column attname → value), union by union. `former`:
+    exactly this many of them are former members (transferred out, withdrawn, deceased),
+    spread at random by selection sampling; None: each status drawn by weight."""
     card = first_card
+    left = sum(counts)
     for union, count in zip(unions, counts, strict=True):
         for _ in range(count):
+            current = None
+            if former is not None:
+                current = not (rng.random() * left < former)
+                former -= not current
+                left -= 1
             name, id_number, sex, born, phone = people.person(union.region)
             employer_id, employer_name, _headcount, new_sector = _employer_of(rng, union)
             card += 1
@@ -303,7 +328,7 @@ def member_rows(rng: random.Random, people: PersonFactory, unions: list[Union], 
                 "created_at": now,
                 "updated_at": now,
             }
-            row.update(membership_attributes(rng, born, new_sector=new_sector))
+            row.update(membership_attributes(rng, born, new_sector=new_sector, current=current))
             yield row
 
 
@@ -377,9 +402,21 @@ def copy_initial_history(cursor, *, after_id: int, when) -> int:
     return cursor.rowcount
 
 
+def _target(ctx) -> tuple[int, int]:
+    """(rows, of which former members). The city: the reference year's 856,000 current
+    members (times `multiple`, at `fraction`) and former ones beside them in the usual share;
+    small: 3,000 rows, the same share former."""
+    if ctx.scale != "city":
+        rows = TARGETS[ctx.scale] * ctx.multiple
+        return rows, rows * FORMER_PER_MILLE // 1000
+    current = scaled(reference_year.MEMBERS * ctx.multiple, getattr(ctx, "fraction", 1.0))
+    former = current * FORMER_PER_MILLE // (1000 - FORMER_PER_MILLE)
+    return current + former, former
+
+
 def seed(ctx) -> None:
 
-    target = TARGETS[ctx.scale] * ctx.multiple
+    target, former = _target(ctx)
     existing = Member.objects.count()
     if existing >= target:
         ctx.say(f"  members: {existing} present, nothing to add")
@@ -393,7 +430,10 @@ def seed(ctx) -> None:
     taken = Member.objects.values_list("id_number", flat=True).iterator(chunk_size=20_000)
     people = PersonFactory(rng, taken=taken)
     now = timezone.now()
-    rows = member_rows(rng, people, unions, counts, first_card=existing, now=now)
+    # The former members among those added: their share of the target, so that a fresh seed
+    # has exactly the target's current members.
+    former = round(former * (target - existing) / target)
+    rows = member_rows(rng, people, unions, counts, first_card=existing, now=now, former=former)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT coalesce(max(id), 0) FROM {Member._meta.db_table}")
         after_id = cursor.fetchone()[0]

@@ -10,7 +10,8 @@ Every node's code is fixed by its position in the plan (county code + township
 number + union number), and the plan is built from `ctx.rng` whatever the
 database holds, so the output is deterministic and a second run finds every code
 present and writes nothing. "small" uses 4 townships per county and about 360
-unions; "city" uses every township and about 11,000 organizations in all, written
+unions; "city" uses every township and the reference year's 10,998 organizations in all
+(demo/reference_year.py; at a `ctx.fraction` of it, fewer townships and unions), written
 level by level with bulk_create (path, depth and county precomputed).
 """
 
@@ -23,6 +24,9 @@ from simple_history.utils import bulk_create_with_history
 from apps.core.history import DEMO_DATA_REASON
 from apps.organizations.models import Organization
 from apps.organizations.services import create_organization
+
+from . import reference_year
+from .reference_year import scaled
 
 K = Organization.Kind
 
@@ -108,7 +112,7 @@ INSTITUTIONS = {
 SCALES = {
     # townships per county (None: all), unions below county level, share of city industry unions
     "small": {"townships": 4, "unions": 360},
-    "city": {"townships": None, "unions": 10_760},
+    "city": {"townships": None, "unions": None},  # made to give the reference year's count: _city_config
 }
 BATCH = 2000
 
@@ -192,9 +196,19 @@ def _unions_under(rng, names: _Names, parent: str, count: int, *, make_company, 
     return nodes
 
 
-def build_plan(rng, scale: str) -> tuple[list[Node], list[list[Node]], dict]:
-    """Counties, the levels below them, and the facts; a pure function of rng and scale."""
-    config = SCALES[scale]
+def _city_config(fraction: float) -> dict:
+    """The city's plan: as many unions as make the reference year's organization count with
+    the federations above them (at a fraction: fewer townships too, at least one per county)."""
+    areas = COUNTIES + ZONES
+    townships = None if fraction == 1 else [max(1, scaled(len(area[4]), fraction)) for area in areas]
+    federations = 1 + len(areas) + len(CITY_INDUSTRIES) + 2 * len(areas) + (
+        sum(len(area[4]) for area in areas) if townships is None else sum(townships))
+    return {"townships": townships, "unions": scaled(reference_year.ORGANIZATIONS, fraction) - federations}
+
+
+def build_plan(rng, scale: str, fraction: float = 1.0) -> tuple[list[Node], list[list[Node]], dict]:
+    """Counties, the levels below them, and the facts; a pure function of rng, scale and fraction."""
+    config = _city_config(fraction) if scale == "city" else SCALES[scale]
     names = _Names(rng)
     areas = COUNTIES + ZONES
     counties = [Node(code, f"{name}总工会", K.COUNTY_FEDERATION, CITY_CODE) for code, name, *_ in areas]
@@ -211,8 +225,9 @@ def build_plan(rng, scale: str) -> tuple[list[Node], list[list[Node]], dict]:
         level3 += _unions_under(rng, names, code, count, make_company=lambda t=trade: names.institution(t))
 
     per_county = _split(rng, config["unions"] - city_share, [area[3] for area in areas])
-    for (code, _name, short, _weight, townships), total in zip(areas, per_county):
-        townships = townships[: config["townships"]] if config["townships"] else townships
+    for index, ((code, _name, short, _weight, townships), total) in enumerate(zip(areas, per_county)):
+        limit = config["townships"]
+        townships = townships[: limit[index] if isinstance(limit, list) else limit] if limit else townships
         direct, industry = total * 8 // 100, total * 12 // 100
         prefixes = ["临沂", "山东", short]
         county_unions = [
@@ -295,7 +310,7 @@ def _insert_level(nodes: list[Node]) -> int:
 
 
 def seed(ctx) -> None:
-    counties, levels, facts = build_plan(ctx.rng, ctx.scale)
+    counties, levels, facts = build_plan(ctx.rng, ctx.scale, getattr(ctx, "fraction", 1.0))
     with transaction.atomic():
         created = _ensure_city_and_counties(counties)
         for level in levels:

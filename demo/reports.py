@@ -2,7 +2,8 @@
 
 A few generated reports so the download centre is not empty: last month's monthly
 statistics for the city and for 兰山区 (as the schedule makes them on the 1st), the
-annual work statistics of last year for the city asked for by the demo city clerk, and a
+annual work statistics of the reference year (demo/reference_year.py: at city scale the
+federation's year-end figures) for the city asked for by the demo city clerk, and a
 membership change report of 兰山区 for the last three months asked for by its clerk.
 Generated in this process through the same service and generation as the worker.
 Idempotent: a report already done for the same kind, scope and period is not made again.
@@ -19,6 +20,7 @@ from apps.reports.models import Report
 from apps.reports.periods import previous_month, year_period
 from apps.reports.services import request_report, schedule_report
 
+from . import reference_year
 from .accounts import DEMO_COUNTY
 
 
@@ -33,7 +35,7 @@ def _wanted(ctx):
     return [
         ("monthly_statistics", city, month, None),
         ("monthly_statistics", county, month, None),
-        ("annual_work", city, year_period(today.year - 1), by_name.get("city_staff")),
+        ("annual_work", city, year_period(min(reference_year.YEAR, today.year)), by_name.get("city_staff")),
         ("membership_changes", county, quarter, by_name.get("county_staff")),
     ]
 

@@ -27,6 +27,7 @@ class DemoContext:
     rng: random.Random
     out: "BaseCommand"
     multiple: int = 1  # members: this many times the scale's target
+    fraction: float = 1.0  # city only: the reference year at this share of its size (tests, benchmark)
     facts: dict = field(default_factory=dict)  # what a step wants later steps (and the summary) to know
 
     def say(self, message: str) -> None:
