@@ -13,8 +13,9 @@ from .return_checks import CHECKS, DEFAULT_MODES, DEFAULT_TOLERANCE, MODES
 from .return_figures import FIGURES
 
 
-class OpenReturnForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+class ReturnSettingsForm(forms.Form):
+    """The return's deadline and checks (set when it is opened, changed later by the city)."""
+
     deadline = forms.DateField(label=_("deadline"), widget=DateInput())
     tolerance_percent = forms.IntegerField(
         label=_("year-over-year tolerance (%)"), min_value=0, max_value=1000, initial=DEFAULT_TOLERANCE,
@@ -22,15 +23,23 @@ class OpenReturnForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.initial.setdefault("year", today.year if today.month >= 10 else today.year - 1)
-        self.initial.setdefault("deadline", today + datetime.timedelta(days=30))
+        self.initial.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=30))
         for code, label in CHECKS:
             self.fields[f"check_{code}"] = forms.ChoiceField(label=label, choices=MODES, initial=DEFAULT_MODES[code])
 
     @property
     def check_modes(self) -> dict:
         return {code: self.cleaned_data.get(f"check_{code}") for code, _label in CHECKS}
+
+
+class OpenReturnForm(ReturnSettingsForm):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.initial.setdefault("year", today.year if today.month >= 10 else today.year - 1)
+        self.order_fields(["year"])
 
 
 class UnitFiguresForm(forms.Form):

@@ -97,6 +97,21 @@ def open_return(*, actor, year: int, deadline: datetime.date, tolerance_percent:
     return statistical_return
 
 
+def change_return_settings(*, actor, statistical_return: StatisticalReturn, deadline: datetime.date,
+                           tolerance_percent: int, check_modes: dict) -> StatisticalReturn:
+    """The city moves the deadline or changes the checks of an open return. Rule: city
+    federation staff (reports.open_return) of the return's city. Forms already confirmed stay
+    confirmed; the checks apply to every later save, confirmation and correction."""
+    require_capability(actor, "reports.open_return")
+    if _city_of(actor).pk != statistical_return.organization_id:
+        raise PermissionDenied
+    modes = _check_settings(tolerance_percent=tolerance_percent, check_modes=check_modes)
+    statistical_return.deadline, statistical_return.tolerance_percent = deadline, tolerance_percent
+    statistical_return.check_modes = modes
+    statistical_return.save(update_fields=["deadline", "tolerance_percent", "check_modes"])
+    return statistical_return
+
+
 def baseline_label(unit: ReturnUnit) -> str:
     if unit.baseline_year:
         return _("the confirmed return of %(year)d") % {"year": unit.baseline_year}

@@ -23,7 +23,7 @@ from . import return_services as services
 from .return_checks import CHECKS
 from .return_export import write_return_xlsx
 from .return_figures import FIGURES
-from .return_forms import CorrectionForm, OpenReturnForm, UnitFiguresForm
+from .return_forms import CorrectionForm, OpenReturnForm, ReturnSettingsForm, UnitFiguresForm
 from .return_models import ReturnUnit
 
 
@@ -63,6 +63,30 @@ def return_open(request):
     return render(request, "reports/returns/open.html", {"form": form})
 
 
+@login_required
+@capability_required("reports.open_return")
+def return_settings(request, pk: int):
+    """The city changes the deadline, the tolerance and the checks of a return."""
+    statistical_return = selectors.get_return(actor=request.user, pk=pk)
+    initial = {"deadline": statistical_return.deadline, "tolerance_percent": statistical_return.tolerance_percent,
+               **{f"check_{code}": mode for code, mode in statistical_return.check_modes.items()}}
+    form = ReturnSettingsForm(request.POST or None, initial=initial)
+    form.helper = FormHelper()
+    form.helper.add_input(Submit("submit", _("Save")))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_return_settings(actor=request.user, statistical_return=statistical_return,
+                                            deadline=data["deadline"], tolerance_percent=data["tolerance_percent"],
+                                            check_modes=form.check_modes)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The return's settings are saved."))
+            return redirect("reports:return_detail", pk=statistical_return.pk)
+    return render(request, "reports/returns/open.html", {"form": form, "statistical_return": statistical_return})
+
+
 def _comparison(actor, statistical_return) -> dict:
     counties, total_counts = selectors.county_status_counts(actor=actor, statistical_return=statistical_return)
     confirmed, confirmed_total = selectors.confirmed_sums(actor=actor, statistical_return=statistical_return)
@@ -83,6 +107,7 @@ def return_detail(request, pk: int):
         "own_units": selectors.own_units(actor=request.user, statistical_return=statistical_return),
         "checks": [(label, statistical_return.check_modes.get(code)) for code, label in CHECKS],
         "may_remind": request.user.has_capability("reports.oversee_return"),
+        "may_change": request.user.has_capability("reports.open_return"),
         **_comparison(request.user, statistical_return),
     }
     return render(request, "reports/returns/detail.html", context)

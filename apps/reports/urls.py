@@ -12,6 +12,7 @@ urlpatterns = [
     path("returns/", return_views.return_list, name="returns"),
     path("returns/open/", return_views.return_open, name="return_open"),
     path("returns/<int:pk>/", return_views.return_detail, name="return_detail"),
+    path("returns/<int:pk>/settings/", return_views.return_settings, name="return_settings"),
     path("returns/<int:pk>/units/", return_views.return_units, name="return_units"),
     path("returns/<int:pk>/remind/", return_views.return_remind, name="return_remind"),
     path("returns/<int:pk>/export/", return_views.return_export, name="return_export"),

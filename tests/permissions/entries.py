@@ -626,6 +626,8 @@ ENTRIES: dict[str, Entry] = {
     "reports:returns": Entry(get=GET_PAGE),
     "reports:return_open": Entry(get=Call(200, "reports.open_return"), post=Call(200, "reports.open_return"),
                                  **CITY_RIGHTS),
+    "reports:return_settings": Entry(get=Call(200, "reports.open_return"), post=Call(200, "reports.open_return"),
+                                     kwargs=statistical_return, **CITY_RIGHTS),
     "reports:return_detail": Entry(get=GET_PAGE, kwargs=statistical_return, marker=return_unit_marker),
     "reports:return_units": Entry(get=GET_PAGE, kwargs=statistical_return, marker=return_unit_marker),
     "reports:return_export": Entry(get=GET_PAGE, kwargs=statistical_return),

@@ -185,3 +185,29 @@ def test_the_xlsx_sums_equal_plain_sql(client, city_staff, county_staff, branch_
         "WHERE u.status = 'confirmed' AND o.path LIKE %s", (tree.county_a.path + "%",)) == 30
     units = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
     assert {row[0] for row in units[3:]} == {tree.union_a1a.code, tree.union_a1b.code}  # county A's only
+
+
+def test_the_city_changes_the_deadline_and_a_check_which_applies_to_the_next_confirmation(
+        client, city_staff, county_b_city_clerk_user, branch_officer, statistical_return, tree):
+    url = reverse("reports:return_settings", kwargs={"pk": statistical_return.pk})
+    data = {"deadline": "2027-02-28", "tolerance_percent": 30,
+            **{f"check_{code}": mode for code, mode in DEFAULT_MODES.items()}, "check_members_over_employees": "warn"}
+    client.force_login(county_b_city_clerk_user)  # city staff's role, but not the city's federation
+    assert client.post(url, data).status_code == 403
+    client.force_login(city_staff)
+    assert client.post(url, data).status_code == 302
+    statistical_return.refresh_from_db()
+    assert (statistical_return.deadline, statistical_return.check_modes[MEMBERS_OVER_EMPLOYEES]) == (
+        datetime.date(2027, 2, 28), "warn")
+    unit = unit_of(statistical_return, tree.union_a1a)
+    unit, findings = services.save_unit(actor=branch_officer, unit=unit,
+                                        values=figures_post(unit, employees=1, members=2, regular=2), confirm=True)
+    assert unit.status == "confirmed" and [f.mode for f in findings] == ["warn"]
+
+
+@pytest.fixture
+def county_b_city_clerk_user(tree):
+    from apps.accounts.roles import Role
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(username="county_b_city", role=Role.CITY_STAFF, organization=tree.county_b)
