@@ -72,9 +72,10 @@ def unit_page(*, actor, statistical_return, status: str = "", county_id: int | N
 
 
 def own_units(*, actor, statistical_return, limit: int = 20) -> list[ReturnUnit]:
-    """The units of the actor's own organization and just under it (a branch officer's form)."""
+    """The units of the actor's own union and just under it (a branch officer's form); none
+    for a federation's staff, who fill no form of their own."""
     org = getattr(actor, "organization", None)
-    if org is None:
+    if org is None or org.kind not in UNIT_KINDS:
         return []
     return list(_units(actor).filter(statistical_return=statistical_return)
                 .filter(Q(organization=org) | Q(organization__parent=org))

@@ -211,3 +211,11 @@ def county_b_city_clerk_user(tree):
     from tests.accounts.factories import UserFactory
 
     return UserFactory(username="county_b_city", role=Role.CITY_STAFF, organization=tree.county_b)
+
+
+def test_a_federations_staff_is_offered_no_form_of_its_own(client, county_staff, branch_officer, statistical_return):
+    url = reverse("reports:return_detail", kwargs={"pk": statistical_return.pk})
+    client.force_login(county_staff)
+    assert 'id="own-units"' not in client.get(url).content.decode()
+    client.force_login(branch_officer)
+    assert 'id="own-units"' in client.get(url).content.decode()
