@@ -26,7 +26,10 @@ from .return_models import ReturnCorrection, ReturnUnit, StatisticalReturn
 from .return_selectors import live_figures_by_unit, previous_confirmed, unconfirmed_recipients
 
 BATCH = 2000
-REMIND_KIND = "reports.return_remind"
+# The reminder rule's code (return_reminders.py): the rule's daily task also sends the e-mails
+# still pending of its kind, so "remind now"'s e-mails go out with it (reports may not import
+# the notifications' tasks or services; the in-app notification is there at once).
+REMIND_KIND = "reports.return_unconfirmed"
 
 
 def _city_of(actor) -> Organization:
@@ -228,5 +231,5 @@ def remind_unconfirmed(*, actor, statistical_return: StatisticalReturn, today: d
     written = create_notifications(
         recipient_ids=unconfirmed_recipients(actor=actor, statistical_return=statistical_return),
         title=title, body=body, url=reverse("reports:return_detail", kwargs={"pk": statistical_return.pk}),
-        kind=REMIND_KIND, key=f"{REMIND_KIND}:return:{statistical_return.pk}:{today.isoformat()}")
+        kind=REMIND_KIND, key=f"{REMIND_KIND}:return:{statistical_return.pk}:manual-{today.isoformat()}")
     return len(written)

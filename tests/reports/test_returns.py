@@ -307,6 +307,9 @@ def test_reminders_reach_unconfirmed_units_officers_once(tree, city_staff, count
                                        today=week_before) == 2
     assert services.remind_unconfirmed(actor=county_staff, statistical_return=statistical_return,
                                        today=week_before) == 0
+    # Of the rule's kind: the rule's daily task sends their e-mails with its own.
+    assert set(Notification.objects.filter(key__contains=":manual-").values_list("kind", flat=True)) == {
+        "reports.return_unconfirmed"}
     assert services.remind_unconfirmed(actor=city_staff, statistical_return=statistical_return,
                                        today=week_before) == 0
     with pytest.raises(PermissionDenied):
