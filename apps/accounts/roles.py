@@ -69,6 +69,14 @@ CAPABILITIES: dict[str, set[str]] = {
     # figures for the annual return); the scope, not the role, keeps a sibling's out.
     "reports.view": _WRITERS | {Role.LEADER},
     "reports.request": _WRITERS | {Role.LEADER},
+    # The annual statistical return (统计年报, issue 20 item 6), as the union's statistical
+    # survey runs it: the city federation organizes it (opens the year's return, its deadline
+    # and checks); each grassroots union fills its own form and confirms it; the federations
+    # above review and total their units level by level, remind the late ones and correct a
+    # figure with a reason (apps.reports.return_services).
+    "reports.open_return": {Role.CITY_STAFF},
+    "reports.confirm_return": {Role.BRANCH_OFFICER},
+    "reports.oversee_return": _STAFF,
 }
 
 

@@ -7,7 +7,7 @@ their union or a union under it. Instructors are visible through the county they
 or the federation that sent them; demonstration sites through their organization.
 """
 
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -277,3 +277,19 @@ def organization_ledger_summary(*, actor, organization: Organization) -> dict:
         "instructors": list(instructors.order_by("name")[:PANEL_EMPLOYER_LIMIT]),
         "sites": list(DemonstrationSite.objects.filter(organization=organization).order_by("-year_named")),
     }
+
+
+def covered_headcount(*, actor, organization: Organization | None = None,
+                      by_county: bool = False) -> dict[int | None, dict[str, int]]:
+    """The employees of the unions in the actor's scope (or of `organization` alone), as the
+    ledger gives them: {covering union id (its county's id with `by_county`): {"employees":
+    the headcount of the active employers it covers, "employers": how many}}. A union that
+    covers no employer of the ledger has no entry (its employees are not known here). One
+    grouped query (the statistical return's employees figure, apps.reports)."""
+    qs = scope_queryset(Employer.objects.filter(status=Employer.Status.ACTIVE, covering_union__isnull=False),
+                        actor, via="covering_union")
+    if organization is not None:
+        qs = qs.filter(covering_union=organization)
+    key = "covering_union__county_id" if by_county else "covering_union_id"
+    rows = qs.order_by().values(key).annotate(employees=Sum("headcount"), employers=Count("id"))
+    return {row[key]: {"employees": row["employees"] or 0, "employers": row["employers"]} for row in rows}

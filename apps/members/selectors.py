@@ -601,3 +601,51 @@ def membership_changes(*, actor, date_from: datetime.date, date_to: datetime.dat
 def sensitive_access_list(*, actor) -> QuerySet[SensitiveAccess]:
     """Who read whose protected data in full, newest first, in the actor's scope."""
     return scope_queryset(SensitiveAccess.objects.all(), actor).select_related("actor", "organization")
+
+
+# --- the annual statistical return (reports, issue 20 item 6) ------------------------------
+
+
+def unit_member_figures(*, actor, kinds, year: int, organization: Organization | None = None,
+                        by_county: bool = False) -> dict[int | None, dict[str, int]]:
+    """The member figures of each active organization of `kinds` in the actor's scope (or of
+    `organization` alone), of its own members, not its subtree's: {organization_id (county_id
+    with `by_county`): figures}. Figures: "members" (current: active or retained), one per
+    worker category, "new_members" (current members who joined in `year`), "women_members";
+    and last year's figures as the roll gives them today, "previous_*": current members who
+    had joined by the end of `year` − 1 (members, each category), and "previous_new_members"
+    (joined in `year` − 1).
+
+    Two grouped queries whatever the number of members: the kept counts (at most the
+    ALL_YEARS row and the rows of `year` − 1 onwards per organization) and one count of the
+    roll's current women members."""
+    orgs = visible_organizations(actor).filter(kind__in=kinds, status=Organization.Status.ACTIVE)
+    if organization is not None:
+        orgs = orgs.filter(pk=organization.pk)
+    key = "organization__county_id" if by_county else "organization_id"
+    every, since = Q(joined_year=ALL_YEARS), Q(joined_year__gte=year)
+    categories = WorkerCategory.values
+    # Aggregates named apart from the columns they sum ("f_"), which Django would take for them.
+    sums = {"f_members": Sum(_CURRENT, filter=every), "f_since": Sum(_CURRENT, filter=since),
+            "f_new_members": Sum(_CURRENT, filter=Q(joined_year=year)),
+            "f_previous_new_members": Sum(_CURRENT, filter=Q(joined_year=year - 1))}
+    for category in categories:
+        sums[f"f_{category}"] = Sum(category, filter=every)
+        sums[f"f_since_{category}"] = Sum(category, filter=since)
+    kept = (OrganizationMemberCount.objects.filter(Q(joined_year=ALL_YEARS) | Q(joined_year__gte=year - 1),
+                                                    organization__in=orgs.values("pk"))
+            .order_by().values(key).annotate(**sums))
+    result: dict = {}
+    for row in kept:
+        figures = {name: row[f"f_{name}"] or 0 for name in ("members", "new_members", "previous_new_members",
+                                                            *categories)}
+        figures["previous_members"] = figures["members"] - (row["f_since"] or 0)
+        for category in categories:
+            figures[f"previous_{category}"] = figures[category] - (row[f"f_since_{category}"] or 0)
+        result[row[key]] = figures
+    women = (Member.objects.filter(organization__in=orgs.values("pk"), status__in=CURRENT_STATUSES, sex="F")
+             .order_by().values_list(key).annotate(n=Count("id")))
+    for group, n in women:
+        result.setdefault(group, {}).setdefault("members", 0)
+        result[group]["women_members"] = n
+    return result

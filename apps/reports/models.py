@@ -151,3 +151,7 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
         return f"{start:%Y}"
     return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+
+
+# The annual statistical return's models live in their own module (imported here so Django finds them).
+from .return_models import ReturnCorrection, ReturnUnit, StatisticalReturn  # noqa: E402,F401

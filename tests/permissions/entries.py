@@ -7,6 +7,7 @@ entry fails the sweep: add one here the day you add a page. Keyed by URL name, s
 namespace is a search-and-replace; builders are small functions of the World.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -199,6 +200,32 @@ campaign = arg("pk", "campaign.pk")
 recipient = arg("pk", "recipient.pk")
 notification = arg("pk", "notification.pk")
 report = arg("pk", "report.pk")
+
+
+# the annual statistical return: opened by city staff when first asked for (one per World)
+def _statistical_return(w: World):
+    if "_statistical_return" not in w.__dict__:
+        from apps.reports.return_checks import DEFAULT_MODES
+        from apps.reports.return_services import open_return
+
+        w.__dict__["_statistical_return"] = open_return(
+            actor=w.user("city_staff"), year=2026, deadline=datetime.date(2027, 1, 31), tolerance_percent=30,
+            check_modes=dict(DEFAULT_MODES))
+    return w.__dict__["_statistical_return"]
+
+
+def statistical_return(w: World) -> dict:
+    return {"pk": _statistical_return(w).pk}
+
+
+def return_unit(w: World) -> dict:
+    """Union A1a's form in the return."""
+    return {"pk": _statistical_return(w).units.get(organization=w.tree.union_a1a).pk}
+
+
+def return_unit_marker(w: World) -> str:
+    _statistical_return(w)
+    return w.tree.union_a1a.name
 DRAFT_PAGE = redirect("assistance:file_detail", hardship_file)
 ACTIVE_PAGE = redirect("assistance:file_detail", active_file)
 CAMPAIGN_PAGE = redirect("assistance:campaign_detail", campaign)
@@ -594,6 +621,25 @@ ENTRIES: dict[str, Entry] = {
     "reports:centre": Entry(get=GET_PAGE, post=FORM, marker=lambda w: f'id="report-{w.report.pk}"'),
     "reports:row": Entry(get=GET_PAGE, kwargs=report, object=True),
     "reports:download": Entry(get=GET_PAGE, kwargs=lambda w: {"pk": w.report.pk, "fmt": "xlsx"}, object=True),
+    # The annual statistical return: the city opens it (county staff lack the right); union
+    # A1a's form is its officer's (A1b's officer gets 404; a leader of county A sees it but
+    # lacks the right to confirm); county staff above it correct and remind. The return itself
+    # is the whole city's: every unit's officer sees its overview, only their own units on it.
+    "reports:returns": Entry(get=GET_PAGE),
+    "reports:return_open": Entry(get=Call(200, "reports.open_return"), post=Call(200, "reports.open_return"),
+                                 **CITY_RIGHTS),
+    "reports:return_settings": Entry(get=Call(200, "reports.open_return"), post=Call(200, "reports.open_return"),
+                                     kwargs=statistical_return, **CITY_RIGHTS),
+    "reports:return_detail": Entry(get=GET_PAGE, kwargs=statistical_return, marker=return_unit_marker),
+    "reports:return_units": Entry(get=GET_PAGE, kwargs=statistical_return, marker=return_unit_marker),
+    "reports:return_export": Entry(get=GET_PAGE, kwargs=statistical_return),
+    "reports:return_remind": Entry(get=POST_ONLY, post=Call(redirect("reports:return_detail", statistical_return),
+                                                            "reports.oversee_return"),
+                                   kwargs=statistical_return, owner="county_staff", lacking="leader"),
+    "reports:return_unit": Entry(get=GET_PAGE, post=Call(redirect("reports:return_unit", return_unit),
+                                                         "reports.confirm_return"),
+                                 kwargs=return_unit, object=True, lacking="leader"),
+    "reports:return_unit_correct": post_action(200, "reports.oversee_return", return_unit, STAFF),
     # --- notifications: each user's own
     "notifications:list": Entry(get=GET_PAGE, marker=lambda w: w.notification.title),
     "notifications:bell": Entry(get=GET_PAGE),
