@@ -214,7 +214,8 @@ def outcome_add(request, pk: int):
 def fund_ledger(request):
     """The special fund's payments in scope, with the fund's position."""
     form = PaymentFilter(request.GET or None, actor=request.user)
-    filters = selectors.PaymentFilters(year=form.value("year"), county=visible_county_from(request, form))
+    filters = selectors.PaymentFilters(year=form.value("year"), county=visible_county_from(request, form),
+                                       dates=form.dates())
     rows = selectors.payment_list(actor=request.user, filters=filters)
     page = lazy_page(rows, request)
     fund = services.the_fund()
