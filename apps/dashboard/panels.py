@@ -467,7 +467,7 @@ def events_panel(v: DashboardView) -> PanelData:
         "events-by-month", "bar", _("Events held and their audience per month"), labels,
         [Series(_("events held"), [c.get("events", 0) for c in cells], month_links),
          Series(_("audience"), [c.get("on_site", 0) + c.get("online", 0) for c in cells], month_links, axis=1)],
-        axes=(_("events"), _("people")),
+        axes=(_("events held"), _("audience")),
     ))
     data.charts.append(Chart(
         "hazards-by-month", "line", _("Hazards found and rectified per month"), labels,

@@ -63,10 +63,11 @@
       });
     }
     var many = spec.categories.length > 8;
+    var twoAxes = spec.axes && spec.axes.length > 1;  // their names sit above the grid, under the legend
     return Object.assign(base, {
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: spec.series.length > 1 ? { top: 0, type: "scroll", left: 0, right: 90 } : undefined,
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 40 : 30, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: twoAxes ? 64 : (spec.series.length > 1 ? 40 : 30), bottom: 8, containLabel: true },
       xAxis: { type: "category", data: spec.categories,
                axisLabel: { rotate: many ? 40 : 0, interval: 0, fontSize: dark ? 14 : 12 } },
       // A second axis on the right when two series differ in size (events in tens beside
