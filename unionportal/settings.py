@@ -131,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Idle timeout: the cookie lives 30 minutes and every request renews it.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# ... but at most once a minute (apps.core.middleware.PassiveSessionMiddleware): a page costs no session write.
+SESSION_ENGINE = "apps.core.sessions"
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Hard limit regardless of activity, enforced by SessionLifetimeMiddleware.
 SESSION_MAX_LIFETIME_SECONDS = env.int("SESSION_MAX_LIFETIME_SECONDS", default=12 * 60 * 60)

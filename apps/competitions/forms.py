@@ -193,12 +193,20 @@ class _Filter(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = _county_choices(actor)
+        # Set by the dashboard's links: its period, from … to … (kept by the filter form).
+        self.fields["from"] = forms.DateField(required=False, widget=forms.HiddenInput)
+        self.fields["to"] = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def value(self, name, default=None):
         if not self.is_bound:
             return default
         self.is_valid()
         return self.cleaned_data.get(name) or default
+
+    def dates(self) -> tuple | None:
+        """(from, to) when both are given, in order; else None (no date filter)."""
+        start, end = self.value("from"), self.value("to")
+        return (start, end) if start and end and start <= end else None
 
 
 class CompetitionFilter(_Filter):

@@ -17,8 +17,23 @@ The figures the dashboard and reports call (per scope and year, optionally one c
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
-from django.db.models import CharField, Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -89,6 +104,7 @@ class CompetitionFilters:
     level: str = ""
     status: str = ""
     q: str = ""
+    dates: tuple | None = None  # (first, last): starting in them (the dashboard's period)
 
 
 def competition_list(*, actor, filters: CompetitionFilters | None = None) -> QuerySet[Competition]:
@@ -97,6 +113,8 @@ def competition_list(*, actor, filters: CompetitionFilters | None = None) -> Que
     qs = competitions_visible_to(actor)
     if f.year:
         qs = qs.filter(starts_on__year=f.year)
+    if f.dates:
+        qs = qs.filter(starts_on__range=f.dates)
     qs = _in_county(qs, "host", f.county)
     for name in ("kind", "level", "status"):
         if getattr(f, name):
@@ -142,6 +160,7 @@ class ParticipationFilters:
     year: int | None = None
     county: Organization | None = None
     competition: Competition | None = None
+    dates: tuple | None = None  # (first, last): in competitions starting in them
 
 
 def participation_list(*, actor, filters: ParticipationFilters | None = None) -> QuerySet[Participation]:
@@ -153,6 +172,8 @@ def participation_list(*, actor, filters: ParticipationFilters | None = None) ->
         qs = qs.filter(competition__starts_on__year=f.year)
     if f.competition:
         qs = qs.filter(competition=f.competition)
+    if f.dates:
+        qs = qs.filter(competition__starts_on__range=f.dates)
     qs = _in_county(qs, "organization", f.county)
     named = (Participant.objects.filter(competition_id=OuterRef("competition_id"),
                                         organization_id=OuterRef("organization_id"))
@@ -239,6 +260,7 @@ class PaymentFilters:
     year: int | None = None
     county: Organization | None = None
     enterprise: InnovationEnterprise | None = None
+    dates: tuple | None = None  # (first, last): paid in them
 
 
 def payment_list(*, actor, filters: PaymentFilters | None = None) -> QuerySet[FundPayment]:
@@ -246,6 +268,8 @@ def payment_list(*, actor, filters: PaymentFilters | None = None) -> QuerySet[Fu
     qs = scope_queryset_any(FundPayment.objects.all(), actor, vias=PAYMENT_VIAS)
     if f.year:
         qs = qs.filter(paid_on__year=f.year)
+    if f.dates:
+        qs = qs.filter(paid_on__range=f.dates)
     qs = _in_county(qs, "enterprise__employer", f.county)
     if f.enterprise:
         qs = qs.filter(enterprise=f.enterprise)
@@ -343,6 +367,61 @@ def year_figures(*, actor, year: int, county: Organization | None = None) -> dic
             out[name][key] = n
             if name == "enterprises":
                 out["granted"] += amount
+    return out
+
+
+def period_figures(*, actor, periods, county: Organization | None = None) -> list[dict]:
+    """year_figures for each of `periods` ((first, last) dates, both included), in one query:
+    competitions by their first day, people-times by their competition's, fund paid by the
+    day paid; honors and enterprises, kept by year only, of the year the period ends in."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def index(field, values):
+        return Case(*(When(**{field: v}, then=Value(i)) for i, v in enumerate(values)), output_field=IntegerField())
+
+    def in_periods(field):
+        return reduce(or_, (Q(**{f"{field}__range": p}) for p in periods))
+
+    def part(qs, name, key, period, n, amount):
+        return (qs.order_by().annotate(period=period).values_list(Value(name, output_field=CharField()), key, "period")
+                .annotate(n=n, amount=Coalesce(amount, Value(0), output_field=money)))
+
+    zero = Value(0, output_field=money)
+    dated = lambda field: index(f"{field}__range", periods)  # noqa: E731
+    years = [end.year for _start, end in periods]
+    blank = Value("", output_field=CharField())
+    competitions = _in_county(scope_queryset(Competition.objects.all(), actor, via="host"), "host", county).filter(
+        in_periods("starts_on"))
+    parts = _in_county(scope_queryset(Participation.objects.all(), actor), "organization", county).filter(
+        in_periods("competition__starts_on")).annotate(k=blank)
+    named = _in_county(scope_queryset(Participant.objects.all(), actor), "organization", county).filter(
+        in_periods("competition__starts_on")).annotate(k=blank)
+    honors = _in_county(scope_queryset(Honor.objects.all(), actor), "organization", county).filter(year__in=years)
+    enterprises = _in_county(enterprises_visible_to(actor), "employer", county).filter(year_named__in=years)
+    payments = _in_county(scope_queryset_any(FundPayment.objects.all(), actor, vias=PAYMENT_VIAS),
+                          "enterprise__employer", county).filter(in_periods("paid_on")).annotate(k=blank)
+    rows = part(competitions, "competitions", "kind", dated("starts_on"), Count("id"), zero).union(
+        part(parts, "people", "k", dated("competition__starts_on"), Coalesce(Sum("counted_people"), 0), zero),
+        part(named, "people", "k", dated("competition__starts_on"), Count("id"), zero),
+        part(honors, "honors", "level", index("year", years), Count("id"), zero),
+        part(enterprises, "enterprises", "level", index("year_named", years), Count("id"), Sum("granted")),
+        part(payments, "paid", "k", dated("paid_on"), Count("id"), Sum("amount")),
+        all=True,
+    )
+    out = [{"competitions": {}, "people_times": 0, "honors": {}, "enterprises": {}, "granted": Decimal(0),
+            "paid": Decimal(0), "year": year} for year in years]
+    for name, key, period, n, amount in rows:
+        if period is None:  # two periods naming the same year: counted in the first
+            continue
+        found = out[period]
+        if name == "people":
+            found["people_times"] += n
+        elif name == "paid":
+            found["paid"] += amount
+        else:
+            found[name][key] = found[name].get(key, 0) + n
+            if name == "enterprises":
+                found["granted"] += amount
     return out
 
 

@@ -74,7 +74,7 @@ def _competition_filters(request):
     form = CompetitionFilter(request.GET or None, actor=request.user)
     filters = selectors.CompetitionFilters(
         year=form.value("year"), county=visible_county_from(request, form), kind=form.value("kind", ""),
-        level=form.value("level", ""), status=form.value("status", ""), q=form.value("q", ""),
+        level=form.value("level", ""), status=form.value("status", ""), q=form.value("q", ""), dates=form.dates(),
     )
     return form, filters
 
@@ -335,7 +335,7 @@ def participation_list(request):
     if (request.GET.get("competition") or "").isdigit():
         competition = selectors.competition_detail(actor=request.user, pk=int(request.GET["competition"]))
     filters = selectors.ParticipationFilters(year=form.value("year"), county=visible_county_from(request, form),
-                                             competition=competition)
+                                             competition=competition, dates=form.dates())
     rows = selectors.participation_list(actor=request.user, filters=filters)
     page = lazy_page(rows, request)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})

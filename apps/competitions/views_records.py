@@ -211,7 +211,8 @@ def outcome_add(request, pk: int):
 
 def _payment_filters(request):
     form = PaymentFilter(request.GET or None, actor=request.user)
-    return form, selectors.PaymentFilters(year=form.value("year"), county=visible_county_from(request, form))
+    return form, selectors.PaymentFilters(year=form.value("year"), county=visible_county_from(request, form),
+                                          dates=form.dates())
 
 
 @login_required

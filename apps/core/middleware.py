@@ -1,9 +1,10 @@
+import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -36,13 +37,28 @@ class PassiveSessionMiddleware(SessionMiddleware):
     nobody at the keyboard. A passive request reads the session (who is signed in) and
     leaves it exactly as it was, so the session still ends 30 minutes after the last request
     a person made; a change the request itself makes (a logout) is still saved.
+
+    Nor does a request renew a session renewed in the last SESSION_RENEW_SECONDS (its expiry
+    as read is within that of a fresh one; apps.core.sessions): a person clicking through
+    pages costs one session write a minute, not one per page, and the session still ends
+    between 29 and 30 minutes after their last request.
     """
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if getattr(request, PASSIVE_SESSION, False) and session is not None and not session.modified:
+        if session is not None and not session.modified and (
+            getattr(request, PASSIVE_SESSION, False) or recently_renewed(session)
+        ):
             return response
         return super().process_response(request, response)
+
+
+def recently_renewed(session) -> bool:
+    loaded = getattr(session, "loaded_expiry", None)
+    if loaded is None:
+        return False
+    fresh = timezone.now() + datetime.timedelta(seconds=session.get_session_cookie_age())
+    return fresh - datetime.timedelta(seconds=settings.SESSION_RENEW_SECONDS) <= loaded <= fresh
 
 
 PASSIVE_SESSION = "session_is_passive"

@@ -29,15 +29,14 @@ from apps.assistance.selectors import (
 )
 from apps.competitions.choices import EnterpriseLevel
 from apps.competitions.choices import Kind as CompetitionKind
-from apps.competitions.selectors import year_figures
+from apps.competitions.selectors import period_figures as competition_figures
 from apps.employers.selectors import county_rates, ledger_figures
 from apps.events.choices import EventKind, EventStatus
-from apps.events.selectors import Period as EventPeriod
-from apps.events.selectors import audience_by_kind_and_month, hazards_by_month, outreach_totals, training_totals
+from apps.events.selectors import dashboard_figures as event_figures
 from apps.members.models import WorkerCategory
-from apps.members.selectors import member_figures_in_periods, members_count_by_county, members_joined_by_month
+from apps.members.selectors import member_figures_and_months, members_count_by_county
 from apps.organizations.models import Organization
-from apps.organizations.selectors import active_counts_by_kind, county_choices
+from apps.organizations.selectors import active_counts_and_counties
 
 from .periods import Period, month_end
 
@@ -79,6 +78,7 @@ class Series:
     name: str
     values: list
     urls: list[str]
+    axis: int = 0  # the chart's y-axis it is drawn against (Chart.axes)
 
 
 @dataclass
@@ -91,6 +91,7 @@ class Chart:
     categories: list[str]
     series: list[Series]
     unit: str = ""
+    axes: tuple[str, ...] = ()  # two y-axes (left, right) by name, when two series differ in size
 
     @property
     def wide(self) -> bool:
@@ -111,8 +112,10 @@ class Chart:
             "title": str(self.title),
             "unit": str(self.unit),
             "categories": [str(c) for c in self.categories],
+            "axes": [str(a) for a in self.axes],
             "series": [
-                {"name": str(s.name), "values": [float(v) if isinstance(v, Decimal) else v for v in s.values], "urls": s.urls}
+                {"name": str(s.name), "values": [float(v) if isinstance(v, Decimal) else v for v in s.values],
+                 "urls": s.urls, "axis": s.axis}
                 for s in self.series
             ],
         }
@@ -169,9 +172,13 @@ class DashboardView:
         return self.once("activity", lambda: visit_and_legal_figures_in_periods(
             actor=self.actor, organization=self.scope, periods=self.periods))
 
+    def organizations(self) -> tuple[list, list[Organization]]:
+        """(active organizations by kind in the scope, the counties in the actor's scope), one query."""
+        return self.once("organizations", lambda: active_counts_and_counties(actor=self.actor, organization=self.scope))
+
     def counties(self) -> list[Organization]:
         """The counties in the actor's scope (id, code, name), read once for every panel."""
-        return self.once("counties", lambda: list(county_choices(actor=self.actor).only("pk", "code", "name")))
+        return self.organizations()[1]
 
     @property
     def periods(self) -> tuple[tuple[datetime.date, datetime.date], ...]:
@@ -188,19 +195,6 @@ class DashboardView:
     def has_counties(self) -> bool:
         """The scope spans counties (the city): per-county charts make sense."""
         return self.scope is None or self.scope.kind == Organization.Kind.CITY_FEDERATION
-
-    @property
-    def calendar(self) -> EventPeriod:
-        """The period as the competitions' and events' figures count it: a calendar month when
-        the period is exactly one, else the calendar year the period ends in (a custom range
-        or "this year" is counted as that whole year; the panels' definitions say so)."""
-        start, end = self.period.dates
-        if start.day == 1 and end == month_end(start):
-            if start.month == 1 and end.month == 12:
-                return EventPeriod(start.year)
-            if start.month == end.month:
-                return EventPeriod(start.year, start.month)
-        return EventPeriod(end.year)
 
     @property
     def org_code(self) -> str:
@@ -223,7 +217,7 @@ def _month_label(day: datetime.date) -> str:
 
 
 def organizations_panel(v: DashboardView) -> PanelData:
-    rows = active_counts_by_kind(actor=v.actor, organization=v.scope)
+    rows = v.organizations()[0]
     return PanelData(figures=[
         Figure(f"org-{kind}", label, n, link("organizations:list", kind=kind, status="active", county=v.county_pk))
         for kind, label, n in rows
@@ -231,7 +225,7 @@ def organizations_panel(v: DashboardView) -> PanelData:
 
 
 def members_panel(v: DashboardView) -> PanelData:
-    figures = member_figures_in_periods(actor=v.actor, organization=v.scope, periods=v.periods)
+    figures = member_figures_and_months(actor=v.actor, organization=v.scope, periods=v.periods)
     members = lambda **p: link("members:list", org=v.org_code, **p)  # noqa: E731
     start, end = v.period.dates
     data = PanelData(figures=[
@@ -246,7 +240,7 @@ def members_panel(v: DashboardView) -> PanelData:
                 [members(worker_category=c) for c, _l in categories])],
     ))
     months = v.period.months()
-    joined = members_joined_by_month(actor=v.actor, organization=v.scope, period=v.period.dates)
+    joined = figures["by_month"]
     data.charts.append(Chart(
         "members-joined-by-month", "line", _("New members per month"), [_month_label(m) for m in months],
         [Series(_("new members"), [joined.get(m, 0) for m in months],
@@ -390,96 +384,96 @@ def legal_panel(v: DashboardView) -> PanelData:
 
 
 def competitions_panel(v: DashboardView) -> PanelData:
-    # Competitions, honors and enterprises are kept by year: the month of a month period is not.
-    year = v.calendar.year
     county = v.county.code if v.county else ""
-    found = year_figures(actor=v.actor, year=year, county=v.county)  # one query
-    counts = {"by_kind": found["competitions"], "total": sum(found["competitions"].values())}
-    people = {"people_times": found["people_times"]}
-    honors = {"total": sum(found["honors"].values())}
-    enterprises = {**found["enterprises"], "total": sum(found["enterprises"].values())}
-    fund = {"granted": found["granted"], "paid": found["paid"]}
+    now, before = competition_figures(actor=v.actor, periods=v.periods, county=v.county)  # one query
+    year = now["year"]  # honors and enterprises are kept by year: the year the period ends in
+    dated = {**v.dates, "county": county}
     figures = []
     if v.has_counties or v.county is not None:
         # Competitions are counted where their host lies; a branch union hosts none, and its
         # list shows the federations' competitions it may enter: no figure that the list contradicts.
-        figures.append(Figure("competitions", _("labor competitions"), counts["total"],
-                              link("competitions:list", year=year, county=county)))
+        figures.append(Figure("competitions", _("labor competitions"), sum(now["competitions"].values()),
+                              link("competitions:list", **dated), previous=sum(before["competitions"].values())))
         figures += [
-            Figure(f"competitions-{kind}", label, counts["by_kind"].get(kind, 0),
-                   link("competitions:list", year=year, county=county, kind=kind))
+            Figure(f"competitions-{kind}", label, now["competitions"].get(kind, 0),
+                   link("competitions:list", kind=kind, **dated), previous=before["competitions"].get(kind, 0))
             for kind, label in CompetitionKind.choices
         ]
     figures += [
-        Figure("competition-people", _("people-times taking part"), people["people_times"],
-               link("competitions:participation_list", year=year, county=county)),
-        Figure("honors", _("honors"), honors["total"], link("competitions:honor_list", year=year, county=county)),
-        Figure("enterprises", _("innovation enterprises named"), enterprises["total"],
-               link("competitions:enterprise_list", year=year, county=county)),
+        Figure("competition-people", _("people-times taking part"), now["people_times"],
+               link("competitions:participation_list", **dated), previous=before["people_times"]),
+        Figure("honors", _("honors"), sum(now["honors"].values()),
+               link("competitions:honor_list", year=year, county=county), previous=sum(before["honors"].values())),
+        Figure("enterprises", _("innovation enterprises named"), sum(now["enterprises"].values()),
+               link("competitions:enterprise_list", year=year, county=county),
+               previous=sum(before["enterprises"].values())),
     ]
     figures += [
         Figure(f"enterprises-{level}", _("innovation enterprises: %(level)s") % {"level": label},
-               enterprises.get(level, 0), link("competitions:enterprise_list", year=year, county=county, level=level))
+               now["enterprises"].get(level, 0), link("competitions:enterprise_list", year=year, county=county,
+                                                      level=level), previous=before["enterprises"].get(level, 0))
         for level, label in EnterpriseLevel.choices
     ]
     figures += [
-        Figure("fund-granted", _("innovation fund granted"), fund["granted"],
-               link("competitions:enterprise_list", year=year, county=county), unit=_("yuan")),
-        Figure("fund-paid", _("innovation fund paid"), fund["paid"],
-               link("competitions:fund_ledger", year=year, county=county), unit=_("yuan")),
+        Figure("fund-granted", _("innovation fund granted"), now["granted"],
+               link("competitions:enterprise_list", year=year, county=county), previous=before["granted"],
+               unit=_("yuan")),
+        Figure("fund-paid", _("innovation fund paid"), now["paid"], link("competitions:fund_ledger", **dated),
+               previous=before["paid"], unit=_("yuan")),
     ]
     return PanelData(figures=figures)
 
 
 def events_panel(v: DashboardView) -> PanelData:
-    period = v.calendar
-    org = v.scope  # the lists' `org` filter: the scope's subtree
-    outreach = outreach_totals(actor=v.actor, period=period, organization=org)
-    training = training_totals(actor=v.actor, period=period, organization=org)
-    per_month_hazards = hazards_by_month(actor=v.actor, period=period, organization=org)
-    hazards = {k: sum(r[k] for r in per_month_hazards.values()) for k in ("found", "rectified", "overdue")}
-    when = {"year": period.year, "month": period.month or ""}
-    events = lambda **p: link("events:event_list", org=v.org_code, status=EventStatus.HELD, **when, **p)  # noqa: E731
-    hazard_list = lambda **p: link("events:hazard_list", org=v.org_code, **when, **p)  # noqa: E731
+    found = event_figures(actor=v.actor, periods=v.periods, organization=v.scope)  # one query
+    now, before = found["totals"]
+    start, end = v.period.dates
+
+    def events(first=start, last=end, **p):
+        return link("events:event_list", org=v.org_code, status=EventStatus.HELD,
+                    **{"from": first.isoformat(), "to": last.isoformat()}, **p)
+
+    def hazard_list(first=start, last=end, **p):
+        return link("events:hazard_list", org=v.org_code, **{"from": first.isoformat(), "to": last.isoformat()}, **p)
+
+    def figure(key, label, name, url, **kw):
+        return Figure(key, label, now[name], url, previous=before[name], **kw)
+
+    audience = lambda t: t["on_site"] + t["online"]  # noqa: E731
     data = PanelData(figures=[
-        Figure("events-held", _("events held"), outreach["events"], events()),
-        Figure("events-audience", _("audience (on site and online)"), outreach["on_site"] + outreach["online"],
-               events(), detail=_("%(on_site)s on site, %(online)s online") % {
-                   "on_site": outreach["on_site"], "online": outreach["online"]}),
-        Figure("lectures", _("lectures"), outreach["lectures"], events(kind=EventKind.LECTURE)),
-        Figure("model-worker-lectures", _("model-worker lectures"), outreach["model_worker_lectures"],
+        figure("events-held", _("events held"), "events", events()),
+        Figure("events-audience", _("audience (on site and online)"), audience(now), events(),
+               previous=audience(before), detail=_("%(on_site)s on site, %(online)s online") % {
+                   "on_site": now["on_site"], "online": now["online"]}),
+        figure("lectures", _("lectures"), "lectures", events(kind=EventKind.LECTURE)),
+        figure("model-worker-lectures", _("model-worker lectures"), "model_worker_lectures",
                events(kind=EventKind.LECTURE, model_worker="1")),
-        Figure("live-streams", _("live streams"), outreach["live_streams"], events(stream="1")),
-        Figure("trainings", _("safety trainings"), training["trainings"], events(kind=EventKind.SAFETY_TRAINING),
-               detail=_("%(n)s trainees") % {"n": training["trainees"]}),
-        Figure("hazards-found", _("hazards found"), hazards["found"], hazard_list()),
-        Figure("hazards-rectified", _("hazards rectified"), hazards["rectified"], hazard_list(rectified="1")),
-        Figure("hazards-overdue", _("hazards overdue"), hazards["overdue"], hazard_list(state="overdue")),
-        Figure("lectures-legal", _("legal lectures"), outreach["legal_lectures"], events(kind=EventKind.LEGAL_LECTURE),
-               detail=_("%(n)s attendees") % {"n": outreach["legal_attendees"]}),
+        figure("live-streams", _("live streams"), "live_streams", events(stream="1")),
+        figure("trainings", _("safety trainings"), "trainings", events(kind=EventKind.SAFETY_TRAINING),
+               detail=_("%(n)s trainees") % {"n": now["trainees"]}),
+        figure("hazards-found", _("hazards found"), "found", hazard_list()),
+        figure("hazards-rectified", _("hazards rectified"), "rectified", hazard_list(rectified="1")),
+        # Overdue is a state today, not a flow: no comparison with last year.
+        Figure("hazards-overdue", _("hazards overdue"), now["overdue"], hazard_list(state="overdue")),
+        figure("lectures-legal", _("legal lectures"), "legal_lectures", events(kind=EventKind.LEGAL_LECTURE),
+               detail=_("%(n)s attendees") % {"n": now["legal_attendees"]}),
     ])
-    months = list(range(period.month, period.month + 1)) if period.month else list(range(1, 13))
-    labels = [f"{period.year}-{m:02d}" for m in months]
-    per_month: dict[int, dict] = {}
-    for row in audience_by_kind_and_month(actor=v.actor, period=period, organization=org):
-        totals = per_month.setdefault(row["month"], {"events": 0, "audience": 0})
-        totals["events"] += row["events"]
-        totals["audience"] += (row["on_site"] or 0) + (row["online"] or 0)
-    month_links = [link("events:event_list", org=v.org_code, status=EventStatus.HELD, year=period.year, month=m)
-                   for m in months]
+    months = v.period.months()
+    labels = [_month_label(m) for m in months]
+    cells = [found["months"].get((0, m), {}) for m in months]
+    spans = [(max(m, start), min(month_end(m), end)) for m in months]
+    month_links = [events(a, b) for a, b in spans]
     data.charts.append(Chart(
         "events-by-month", "bar", _("Events held and their audience per month"), labels,
-        [Series(_("events held"), [per_month.get(m, {}).get("events", 0) for m in months], month_links),
-         Series(_("audience"), [per_month.get(m, {}).get("audience", 0) for m in months], month_links)],
+        [Series(_("events held"), [c.get("events", 0) for c in cells], month_links),
+         Series(_("audience"), [c.get("on_site", 0) + c.get("online", 0) for c in cells], month_links, axis=1)],
+        axes=(_("events held"), _("audience")),
     ))
-    found = per_month_hazards
     data.charts.append(Chart(
         "hazards-by-month", "line", _("Hazards found and rectified per month"), labels,
-        [Series(_("hazards found"), [found.get(m, {}).get("found", 0) for m in months],
-                [link("events:hazard_list", org=v.org_code, year=period.year, month=m) for m in months]),
-         Series(_("hazards rectified"), [found.get(m, {}).get("rectified", 0) for m in months],
-                [link("events:hazard_list", org=v.org_code, year=period.year, month=m, rectified="1")
-                 for m in months])],
+        [Series(_("hazards found"), [c.get("found", 0) for c in cells], [hazard_list(a, b) for a, b in spans]),
+         Series(_("hazards rectified"), [c.get("rectified", 0) for c in cells],
+                [hazard_list(a, b, rectified="1") for a, b in spans])],
     ))
     return data
 
@@ -503,12 +497,12 @@ PANELS: list[Panel] = [
           _("Households visited in the period; problems solved in it."), visits_panel),
     Panel("legal", _("Legal aid"), _("Cases accepted in the period."), legal_panel),
     Panel("competitions", _("Labor competitions"),
-          _("Competitions starting, people-times, honors, innovation enterprises named and fund paid in the calendar "
-            "year the period ends in (kept by year: a month or custom range counts that whole year)."),
+          _("Competitions starting in the period and their people-times; innovation fund paid in it; honors and "
+            "innovation enterprises named (kept by year) in the year the period ends in."),
           competitions_panel),
     Panel("events", _("Events and safety"),
-          _("Events held, trainings, hazards found (rectified and overdue among them) in the calendar month when the "
-            "period is one, else in the whole calendar year the period ends in."),
+          _("Events held and trainings starting in the period; hazards found in it, rectified and overdue today "
+            "among them."),
           events_panel),
 ]
 # reports (issue 20) append their panels here.

@@ -278,6 +278,10 @@ class EventFilterForm(forms.Form):
     stream = forms.BooleanField(label=_("live streams only"), required=False)
     model_worker = forms.BooleanField(label=_("model-worker lectures only"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _date_range_fields(self)
+
 
 class HazardFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
@@ -291,3 +295,19 @@ class HazardFilterForm(forms.Form):
     # Set by the dashboard's links: the month of the year found in, and rectified ones (verified or not).
     month = forms.IntegerField(required=False, min_value=1, max_value=12, widget=forms.HiddenInput)
     rectified = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _date_range_fields(self)
+
+
+def _date_range_fields(form) -> None:
+    """Set by the dashboard's links: its period, from … to … (kept by the filter form)."""
+    form.fields["from"] = forms.DateField(required=False, widget=forms.HiddenInput)
+    form.fields["to"] = forms.DateField(required=False, widget=forms.HiddenInput)
+
+
+def date_range(data: dict) -> dict:
+    """The filters' start and end when both are given, in order (else no date filter)."""
+    start, end = data.get("from"), data.get("to")
+    return {"start": start, "end": end} if start and end and start <= end else {}

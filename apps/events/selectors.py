@@ -20,9 +20,26 @@ Figures for the dashboard and reports (issue 18 item 7), per scope and period �
 import calendar
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Coalesce, ExtractMonth, NullIf, RowNumber, TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, NullIf, RowNumber, TruncDate, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -52,6 +69,8 @@ class EventFilters:
     county: Organization | None = None
     stream_only: bool = False
     model_worker: bool = False
+    start: datetime.date | None = None  # from … to … (local dates, both included): the dashboard's period
+    end: datetime.date | None = None
 
 
 def _model_worker_speaker():
@@ -77,6 +96,9 @@ def event_list(*, actor, filters: EventFilters = EventFilters()) -> QuerySet[Eve
     if filters.year:
         start, end = Period(filters.year, filters.month).bounds()
         events = events.filter(starts_at__gte=start, starts_at__lt=end)
+    if filters.start and filters.end:
+        events = events.filter(starts_at__gte=local_midnight(filters.start),
+                               starts_at__lt=local_midnight(filters.end + datetime.timedelta(days=1)))
     if filters.q:
         events = events.filter(title__icontains=filters.q)
     return events.order_by("-starts_at", "-id")
@@ -244,6 +266,8 @@ class HazardFilters:
     county: Organization | None = None
     month: int | None = None  # of the year
     rectified: bool = False  # rectified, verified or not (the dashboard's figure)
+    start: datetime.date | None = None  # found from … to … (both included): the dashboard's period
+    end: datetime.date | None = None
 
 
 def hazard_state_filter(state: str, today: datetime.date) -> Q:
@@ -270,6 +294,8 @@ def hazard_list(*, actor, filters: HazardFilters = HazardFilters()) -> QuerySet[
         hazards = hazards.filter(found_on__gte=start, found_on__lt=end)
     if filters.rectified:
         hazards = hazards.filter(rectified_on__isnull=False)
+    if filters.start and filters.end:
+        hazards = hazards.filter(found_on__range=(filters.start, filters.end))
     if filters.q:
         hazards = hazards.filter(Q(place__icontains=filters.q) | Q(employer__name__icontains=filters.q)
                                  | Q(description__icontains=filters.q))
@@ -440,6 +466,74 @@ def statistics_by_county(*, actor, period: Period, today: datetime.date | None =
         values["county_code"] = code.get(county_id, "")
         out.append(values)
     return sorted(out, key=lambda r: (r["county_code"] == "", r["county_code"]))
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+
+
+def _period_index(field: str, periods, to_bound) -> Case:
+    return Case(*(When(**{f"{field}__gte": to_bound(a), f"{field}__lt": to_bound(b + datetime.timedelta(days=1))},
+                       then=Value(i)) for i, (a, b) in enumerate(periods)), output_field=IntegerField())
+
+
+def dashboard_figures(*, actor, periods, organization: Organization | None = None,
+                      today: datetime.date | None = None) -> dict:
+    """The dashboard's events and safety figures for each of `periods` ((first, last) local
+    dates, both included), in one query (a UNION ALL):
+    {"months": {(period, first of month): {events, on_site, online, lectures,
+    model_worker_lectures, live_streams, legal_lectures, legal_attendees, found, rectified,
+    overdue}}, "totals": [the same summed per period, with trainings and trainees]}.
+    Counted as outreach_totals, training_totals and hazard_totals count them (held events by
+    their start, hazards by the day found, overdue today), over `organization`'s subtree."""
+    today = today or timezone.localdate()
+    events = _within(events_visible_to(actor), organization).filter(status=EventStatus.HELD)
+    hazards = _within(hazards_visible_to(actor), organization)
+    event_in = reduce(or_, (Q(starts_at__gte=local_midnight(a), starts_at__lt=local_midnight(b + datetime.timedelta(
+        days=1))) for a, b in periods))
+    hazard_in = reduce(or_, (Q(found_on__range=p) for p in periods))
+    event_period = _period_index("starts_at", periods, local_midnight)
+    hazard_period = _period_index("found_on", periods, lambda d: d)
+    lecture = Q(kind=EventKind.LECTURE)
+    legal = Q(kind=EventKind.LEGAL_LECTURE)
+    by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
+    zero = Value(0, output_field=IntegerField())
+    no_month = Cast(Value(None), DateField())
+    names = ("events", "on_site", "online", "lectures", "model_worker_lectures", "live_streams", "legal_lectures",
+             "legal_attendees")
+    event_rows = events.filter(event_in).order_by().annotate(
+        tag=Value("events"), period=event_period,
+        month=Cast(TruncMonth("starts_at"), DateField())).values("tag", "period", "month").annotate(
+        v0=Count("id"), v1=Coalesce(Sum(ON_SITE), 0), v2=Coalesce(Sum(ONLINE), 0), v3=Count("id", filter=lecture),
+        v4=Count("id", filter=lecture & by_model_worker),
+        v5=Count("id", filter=Q(mode__in=[Mode.ONLINE, Mode.HYBRID])), v6=Count("id", filter=legal),
+        v7=Coalesce(Sum(ON_SITE + ONLINE, filter=legal), 0)).values_list(
+        "tag", "period", "month", *(f"v{i}" for i in range(8)))
+    # Trainings apart: the join repeats a training per employer.
+    training_rows = events.filter(event_in, kind=EventKind.SAFETY_TRAINING).order_by().annotate(
+        tag=Value("trainings"), period=event_period, month=no_month).values("tag", "period", "month").annotate(
+        v0=Count("id", distinct=True), v1=Coalesce(Sum("training_figures__trainees"), 0),
+        **{f"v{i}": zero for i in range(2, 8)}).values_list("tag", "period", "month", *(f"v{i}" for i in range(8)))
+    hazard_rows = hazards.filter(hazard_in).order_by().annotate(
+        tag=Value("hazards"), period=hazard_period, month=Cast(TruncMonth("found_on"), DateField())).values(
+        "tag", "period", "month").annotate(
+        v0=Count("id"), v1=Count("id", filter=Q(rectified_on__isnull=False)),
+        v2=Count("id", filter=Q(rectified_on__isnull=True, deadline__lt=today)),
+        **{f"v{i}": zero for i in range(3, 8)}).values_list("tag", "period", "month", *(f"v{i}" for i in range(8)))
+    blank = dict.fromkeys((*names, "found", "rectified", "overdue", "trainings", "trainees"), 0)
+    months: dict = {}
+    totals = [dict(blank) for _p in periods]
+    for tag, period, month, *values in event_rows.union(training_rows, hazard_rows, all=True):
+        keys = {"events": names, "trainings": ("trainings", "trainees"),
+                "hazards": ("found", "rectified", "overdue")}[tag]
+        found = dict(zip(keys, values, strict=False))
+        if month is not None:
+            cell = months.setdefault((period, month), dict(blank))
+            for key, n in found.items():
+                cell[key] += n
+        for key, n in found.items():
+            totals[period][key] += n
+    return {"months": months, "totals": totals}
 
 
 def counties_for(actor) -> QuerySet[Organization]:

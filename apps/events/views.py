@@ -46,6 +46,7 @@ from .forms import (
     RectificationForm,
     TrainingFiguresForm,
     VenueForm,
+    date_range,
 )
 from .tokens import TokenState, checkin_opens_at, checkin_token, token_state
 
@@ -89,7 +90,7 @@ def _event_filters(actor, form) -> tuple[selectors.EventFilters, bool]:
         kind=data.get("kind") or "", status=data.get("status") or "", mode=data.get("mode") or "",
         organization=org, q=data.get("q") or "", year=data.get("year"), month=data.get("month") if data.get(
             "year") else None, county=county, stream_only=bool(data.get("stream")),
-        model_worker=bool(data.get("model_worker")),
+        model_worker=bool(data.get("model_worker")), **date_range(data),
     ), unknown
 
 
@@ -104,7 +105,7 @@ def event_list(request):
     return render(request, "events/event_list.html", {
         "filter_form": form, "page": _page(request, events),
         "query": _query(request, "q", "kind", "status", "mode", "org", "year", "month", "county", "stream",
-                        "model_worker"),
+                        "model_worker", "from", "to"),
         "can_edit": request.user.has_capability("events.edit"),
     })
 
@@ -576,12 +577,13 @@ def hazard_list(request):
     hazards = selectors.hazard_list(actor=request.user, filters=selectors.HazardFilters(
         state=data.get("state") or "", severity=data.get("severity") or "", organization=org, q=data.get("q") or "",
         year=data.get("year"), month=data.get("month") if data.get("year") else None, county=county,
-        rectified=bool(data.get("rectified"))))
+        rectified=bool(data.get("rectified")), **date_range(data)))
     if data.get("org") and org is None or data.get("county") and county is None:
         hazards = hazards.none()
     return render(request, "events/hazard_list.html", {
         "filter_form": form, "page": _page(request, hazards), "today": timezone.localdate(),
-        "query": _query(request, "q", "state", "severity", "org", "year", "month", "county", "rectified"),
+        "query": _query(request, "q", "state", "severity", "org", "year", "month", "county", "rectified", "from",
+                        "to"),
         "can_edit": request.user.has_capability("events.hazards"),
     })
 

@@ -6,7 +6,8 @@ built on them stay bounded at 11,000 nodes.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 
 from apps.core.history import HistoryEntry, history_entries
 from apps.core.validators import clean_text
@@ -77,6 +78,32 @@ def active_counts_by_kind(*, actor, organization: Organization | None = None) ->
         qs = qs.filter(path__startswith=organization.path)
     rows = dict(qs.order_by().values_list("kind").annotate(n=Count("id")))
     return [(kind, label, rows[kind]) for kind, label in Organization.Kind.choices if rows.get(kind)]
+
+
+def active_counts_and_counties(*, actor, organization: Organization | None = None
+                               ) -> tuple[list[tuple[str, str, int]], list[Organization]]:
+    """(active_counts_by_kind, county_choices as (pk, code, name) rows) in one query (a UNION
+    ALL): what the dashboard reads of organizations."""
+    qs = visible_organizations(actor).filter(status=Organization.Status.ACTIVE)
+    if organization is not None:
+        qs = qs.filter(path__startswith=organization.path)
+    none_int, none_text = Cast(Value(None), IntegerField()), Cast(Value(None), CharField())
+    counts = (qs.order_by().annotate(t=F("kind"), i=none_int, c=none_text, nm=none_text)
+              .values_list("t", "i", "c", "nm").annotate(n=Count("id")))
+    counties = (county_choices(actor=actor).order_by()
+                .annotate(t=Value(COUNTY_ROW), i=F("id"), c=F("code"), nm=F("name"), n=Value(0))
+                .values_list("t", "i", "c", "nm", "n"))
+    rows, found = {}, []
+    for kind, pk, code, name, n in counts.union(counties, all=True):
+        if kind == COUNTY_ROW:
+            found.append(Organization(pk=pk, code=code, name=name, kind=Organization.Kind.COUNTY_FEDERATION))
+        else:
+            rows[kind] = n
+    kinds = [(kind, label, rows[kind]) for kind, label in Organization.Kind.choices if rows.get(kind)]
+    return kinds, sorted(found, key=lambda c: c.code)
+
+
+COUNTY_ROW = "~county"  # not a kind: a county row of active_counts_and_counties' union
 
 
 # --- choosing an organization in a form (picker.py) ------------------------------------

@@ -63,18 +63,25 @@
       });
     }
     var many = spec.categories.length > 8;
+    var twoAxes = spec.axes && spec.axes.length > 1;  // their names sit above the grid, under the legend
     return Object.assign(base, {
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: spec.series.length > 1 ? { top: 0, type: "scroll", left: 0, right: 90 } : undefined,
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 40 : 30, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: twoAxes ? 64 : (spec.series.length > 1 ? 40 : 30), bottom: 8, containLabel: true },
       xAxis: { type: "category", data: spec.categories,
                axisLabel: { rotate: many ? 40 : 0, interval: 0, fontSize: dark ? 14 : 12 } },
-      yAxis: { type: "value", name: spec.unit || "", axisLabel: { fontSize: dark ? 14 : 12 } },
+      // A second axis on the right when two series differ in size (events in tens beside
+      // audiences in tens of thousands): each series names its axis (0 left, 1 right).
+      yAxis: (spec.axes && spec.axes.length ? spec.axes : [spec.unit || ""]).map(function (name, i) {
+        return { type: "value", name: name, position: i ? "right" : "left", splitLine: { show: i === 0 },
+                 axisLabel: { fontSize: dark ? 14 : 12 } };
+      }),
       series: spec.series.map(function (s) {
         return {
           name: s.name,
           type: spec.kind === "line" ? "line" : "bar",
           stack: spec.kind === "stacked_bar" ? "total" : undefined,
+          yAxisIndex: s.axis || 0,
           data: points(s)
         };
       })

@@ -63,3 +63,20 @@ def test_idle_session_past_its_expiry_is_anonymous(client, login, branch_officer
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     assert _redirected_to_login(client.get(reverse("home")))
+
+
+def test_a_session_renewed_in_the_last_minute_is_not_written_again(client, login, branch_officer,
+                                                                    django_assert_max_num_queries):
+    """Every page renewed (wrote) the session; one write a minute keeps the idle limit within
+    a minute of 30 and saves every page a query (apps.core.middleware.recently_renewed)."""
+    login("branch_a1a")
+    key = client.session.session_key
+    client.get(reverse("home"))
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > timezone.now() + timedelta(minutes=29)
+    Session.objects.filter(session_key=key).update(expire_date=renewed - timedelta(seconds=30))
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == renewed - timedelta(seconds=30)  # not written
+    Session.objects.filter(session_key=key).update(expire_date=renewed - timedelta(seconds=90))
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > renewed - timedelta(seconds=5)  # renewed

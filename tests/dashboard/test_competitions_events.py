@@ -20,6 +20,10 @@ from tests.members.factories import id_number_for
 
 YEAR = 2026
 PERIOD = {"period": "range", "from": f"{YEAR}-01-01", "to": f"{YEAR}-12-31"}
+APRIL = {"period": "month", "month": f"{YEAR}-04"}
+# (query, the period's first and last day): each figure is compared with the same days a year earlier.
+PERIODS = [(PERIOD, (datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31))),
+           (APRIL, (datetime.date(YEAR, 4, 1), datetime.date(YEAR, 4, 30)))]
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 
 pytestmark = pytest.mark.django_db
@@ -94,41 +98,50 @@ ON_SITE = "coalesce(nullif(e.checkin_count, 0), e.reported_attendance, 0)"
 ONLINE = "coalesce(e.online_views, 0)"
 
 
-def expected(path: str) -> dict:
-    """Every figure of both panels in plain SQL, for the subtree at `path`, in YEAR."""
+def year_earlier(dates):
+    return tuple(d.replace(year=d.year - 1) for d in dates)
+
+
+def expected(path: str, dates=PERIODS[0][1]) -> dict:
+    """Every figure of both panels in plain SQL, for the subtree at `path`, in the days `dates`
+    (first, last): competitions, people-times and events by their first day, hazards by the day
+    found, fund paid by the day paid; honors and enterprises (kept by year) of the last day's year."""
     p = path + "%"
+    first, last = (f"'{d.isoformat()}'::date" for d in dates)
+    year = dates[1].year
+    between = f"BETWEEN {first} AND {last}"
     events = f"""FROM events_event e JOIN organizations_organization o ON o.id = e.organization_id
-                 WHERE o.path LIKE %s AND e.status = 'held' AND extract(year FROM e.starts_at AT TIME ZONE
-                 'Asia/Shanghai') = {YEAR}"""
+                 WHERE o.path LIKE %s AND e.status = 'held'
+                 AND (e.starts_at AT TIME ZONE 'Asia/Shanghai')::date {between}"""
     hazards = f"""FROM events_hazard h JOIN organizations_organization o ON o.id = h.organization_id
-                  WHERE o.path LIKE %s AND extract(year FROM h.found_on) = {YEAR}"""
+                  WHERE o.path LIKE %s AND h.found_on {between}"""
     return {
         "competitions": sql(f"""SELECT count(*) FROM competitions_competition c JOIN organizations_organization o
-                                ON o.id = c.host_id WHERE o.path LIKE %s AND extract(year FROM c.starts_on) = {YEAR}""",
+                                ON o.id = c.host_id WHERE o.path LIKE %s AND c.starts_on {between}""",
                             p),
         "competition-people": sql(f"""SELECT (SELECT coalesce(sum(x.counted_people), 0) FROM competitions_participation x
                                       JOIN competitions_competition c ON c.id = x.competition_id
                                       JOIN organizations_organization o ON o.id = x.organization_id
-                                      WHERE o.path LIKE %s AND extract(year FROM c.starts_on) = {YEAR})
+                                      WHERE o.path LIKE %s AND c.starts_on {between})
                                    + (SELECT count(*) FROM competitions_participant x
                                       JOIN competitions_competition c ON c.id = x.competition_id
                                       JOIN organizations_organization o ON o.id = x.organization_id
-                                      WHERE o.path LIKE %s AND extract(year FROM c.starts_on) = {YEAR})""", p, p),
+                                      WHERE o.path LIKE %s AND c.starts_on {between})""", p, p),
         "honors": sql(f"""SELECT count(*) FROM competitions_honor x JOIN organizations_organization o
-                          ON o.id = x.organization_id WHERE o.path LIKE %s AND x.year = {YEAR}""", p),
+                          ON o.id = x.organization_id WHERE o.path LIKE %s AND x.year = {year}""", p),
         "enterprises": sql(f"""SELECT count(*) FROM competitions_innovationenterprise x
                                JOIN employers_employer m ON m.id = x.employer_id
                                JOIN organizations_organization o ON o.id = m.covering_union_id
-                               WHERE o.path LIKE %s AND x.year_named = {YEAR}""", p),
+                               WHERE o.path LIKE %s AND x.year_named = {year}""", p),
         "fund-granted": sql(f"""SELECT coalesce(sum(x.granted), 0) FROM competitions_innovationenterprise x
                                 JOIN employers_employer m ON m.id = x.employer_id
                                 JOIN organizations_organization o ON o.id = m.covering_union_id
-                                WHERE o.path LIKE %s AND x.year_named = {YEAR}""", p),
+                                WHERE o.path LIKE %s AND x.year_named = {year}""", p),
         "fund-paid": sql(f"""SELECT coalesce(sum(f.amount), 0) FROM competitions_fundpayment f
                              JOIN competitions_innovationenterprise x ON x.id = f.enterprise_id
                              JOIN employers_employer m ON m.id = x.employer_id
                              JOIN organizations_organization o ON o.id = m.covering_union_id
-                             WHERE o.path LIKE %s AND extract(year FROM f.paid_on) = {YEAR}""", p),
+                             WHERE o.path LIKE %s AND f.paid_on {between}""", p),
         "events-held": sql(f"SELECT count(*) {events}", p),
         "events-audience": sql(f"SELECT coalesce(sum({ON_SITE} + {ONLINE}), 0) {events}", p),
         "lectures": sql(f"SELECT count(*) {events} AND e.kind = 'lecture'", p),
@@ -152,17 +165,26 @@ SCOPES = [("city_staff", "", "city"), ("city_staff", "CA", "county_a"), ("county
           ("branch_officer", "", "union_a1a")]
 
 
+@pytest.mark.parametrize(("params", "dates"), PERIODS, ids=["year", "month"])
 @pytest.mark.parametrize(("who", "county", "where"), SCOPES)
-def test_figures_equal_plain_sql(request, client, world, who, county, where):
+def test_figures_equal_plain_sql(request, client, world, who, county, where, params, dates):
+    """Each figure and the same figure for the same days a year earlier (overdue is a state
+    today: not compared)."""
     client.force_login(request.getfixturevalue(who))
-    found = figures(client.get(reverse("dashboard"), {**PERIOD, "county": county}))
-    want = expected(getattr(world, where).path)
+    found = figures(client.get(reverse("dashboard"), {**params, "county": county}))
+    path = getattr(world, where).path
+    want, before = expected(path, dates), expected(path, year_earlier(dates))
     if where == "union_a1a":  # a branch union hosts no competition: the panel shows none
         assert "competitions" not in found
         del want["competitions"]
     for key, value in want.items():
         assert found[key].value == value, key
-    if where == "city":
+        assert found[key].previous == (None if key == "hazards-overdue" else before[key]), key
+    if where == "city" and params is APRIL:
+        assert (want["competitions"], want["hazards-found"], before["hazards-found"]) == (1, 2, 1)
+    if where == "city" and params is PERIOD:
+        assert (before["competitions"], before["honors"], before["events-held"], before["fund-paid"]) == (
+            1, 1, 1, Decimal("30000"))
         assert (want["competitions"], want["honors"], want["events-held"], want["hazards-found"]) == (2, 2, 3, 3)
         assert want["fund-paid"] == Decimal("120000")
 
@@ -177,10 +199,11 @@ def listed(client, url):
     return context["page"].paginator.object_list
 
 
+@pytest.mark.parametrize("params", [PERIOD, APRIL], ids=["year", "month"])
 @pytest.mark.parametrize(("who", "county", "where"), SCOPES)
-def test_every_figure_links_to_exactly_its_rows(request, client, world, who, county, where):
+def test_every_figure_links_to_exactly_its_rows(request, client, world, who, county, where, params):
     client.force_login(request.getfixturevalue(who))
-    found = figures(client.get(reverse("dashboard"), {**PERIOD, "county": county}))
+    found = figures(client.get(reverse("dashboard"), {**params, "county": county}))
     keys = [k for k in expected(world.city.path) if k in found] + [k for k in found if k.startswith(("competitions-",
                                                                                         "enterprises-"))]
     for key in keys:
@@ -208,6 +231,8 @@ def test_charts_per_month_link_to_their_rows(client, world, city_staff):
     assert held["values"][2] == 1 and held["values"][4] == 1 and sum(held["values"]) == 3
     assert listed(client, held["urls"][2]).count() == 1
     assert events["series"][1]["values"][4] == 230  # 30 on site + 200 online
+    # events in tens beside audiences in hundreds: the audience against a second axis on the right
+    assert len(events["axes"]) == 2 and [s["axis"] for s in events["series"]] == [0, 1]
     hazards = charts["chart-hazards-by-month"]
     found, rectified = hazards["series"]
     assert found["values"][2:4] == [1, 2] and rectified["values"][2:4] == [1, 0]
@@ -218,11 +243,13 @@ def test_charts_per_month_link_to_their_rows(client, world, city_staff):
 
 def test_a_month_period_counts_that_month(client, world, city_staff):
     client.force_login(city_staff)
-    found = figures(client.get(reverse("dashboard"), {"period": "month", "month": f"{YEAR}-04"}))
+    found = figures(client.get(reverse("dashboard"), APRIL))
     assert found["hazards-found"].value == 2 and found["events-held"].value == 0
     assert listed(client, found["hazards-found"].url).count() == 2
-    # competitions are kept by year: the month's year
-    assert found["competitions"].value == 2
+    # competitions by their first day: the county's (1 April), not the city's (1 March)
+    assert found["competitions"].value == 1
+    charts = {c["id"]: c for c in client.get(reverse("dashboard"), APRIL).context["charts"]}
+    assert charts["chart-hazards-by-month"]["categories"] == [f"{YEAR}-04"]
 
 
 def test_the_panels_export_to_xlsx(client, world, city_staff):
