@@ -668,13 +668,10 @@ def statistics(request):
     except (ValueError, KeyError):
         year, month = today.year, None
         period = selectors.Period(year)
-    rows = selectors.statistics_by_county(actor=request.user, period=period)
+    figures = selectors.statistics_page(actor=request.user, period=period)
     return render(request, "events/statistics.html", {
-        "year": year, "month": month, "rows": rows, "outreach": selectors.outreach_totals(actor=request.user,
-                                                                                         period=period),
-        "training": selectors.training_totals(actor=request.user, period=period),
-        "hazards": selectors.hazard_totals(actor=request.user, period=period),
-        "by_kind": _by_kind(selectors.audience_by_kind_and_month(actor=request.user, period=period)),
+        "year": year, "month": month, "rows": figures["rows"], "outreach": figures["outreach"],
+        "training": figures["training"], "hazards": figures["hazards"], "by_kind": _by_kind(figures["by_kind_month"]),
         "period_query": urlencode({"year": year, **({"month": month} if month else {})}),
         "months": range(1, 13), "years": range(today.year - 4, today.year + 2),
     })
