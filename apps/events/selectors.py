@@ -134,18 +134,19 @@ def events_between(*, actor, start: datetime.datetime, end: datetime.datetime) -
 def month_cells(*, actor, start: datetime.datetime, end: datetime.datetime, per_day: int
                 ) -> tuple[list[Event], dict[datetime.date, int]]:
     """The first `per_day` events starting on each day of [start, end) and how many start on each
-    day: two queries whatever the month holds (a city month, about 2,000 events)."""
+    day: one query whatever the month holds (a city month, about 2,000 events) — each day's
+    count is a window over the same rows, carried by the day's first events."""
     tz = timezone.get_current_timezone()
     day = TruncDate("starts_at", tzinfo=tz)
-    scoped = events_visible_to(actor).filter(starts_at__gte=start, starts_at__lt=end)
-    first = (
-        scoped.annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]))
+    first = list(
+        events_visible_to(actor).filter(starts_at__gte=start, starts_at__lt=end)
+        .annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]),
+                  day_total=Window(Count("id"), partition_by=[day]))
         .filter(rank__lte=per_day)
         .only("id", "title", "kind", "status", "starts_at", "ends_at", "organization_id")
         .order_by("starts_at", "id")
     )
-    counts = {row["day"]: row["n"] for row in scoped.annotate(day=day).values("day").annotate(n=Count("id"))}
-    return list(first), counts
+    return first, {event.day: event.day_total for event in first}
 
 
 def feed_events(*, user) -> list[Event]:

@@ -14,7 +14,7 @@ from apps.events.models import JobFairFigure, TrainingFigure
 from apps.notifications.models import Notification
 from apps.notifications.reminders import run_reminder_rule
 
-from .factories import EventFactory, HazardFactory, LecturerFactory, RegistrationFactory, VenueFactory, at
+from .factories import TZ, EventFactory, HazardFactory, LecturerFactory, RegistrationFactory, VenueFactory, at
 
 
 def _events(tree, user, n, **kw):
@@ -74,6 +74,24 @@ def test_the_calendar_shows_the_month_and_the_week(client, tree, branch_officer,
     assert event.title in month and 'id="calendar-grid"' in month
     week = client.get(reverse("events:calendar"), {"view": "week", "day": "2026-06-10"}).content.decode()
     assert event.title in week and week.count('class="calendar-day') == 7
+
+
+def test_a_month_cell_shows_the_first_events_of_the_day_and_how_many_more(client, tree, branch_officer):
+    """A city month holds some 2,000 events: a cell shows the day's first PER_DAY by time and
+    counts the rest (one query gives both); the week view shows them all, each linking to its page."""
+    from apps.events.views import PER_DAY
+
+    day = [EventFactory(organization=tree.union_a1a, created_by=branch_officer, title=f"第{i}场",
+                        starts_at=at(17, 8 + i), ends_at=at(17, 9 + i)) for i in range(PER_DAY + 3)]
+    EventFactory(organization=tree.union_a1b, created_by=branch_officer, title="别家", starts_at=at(17, 7),
+                 ends_at=at(17, 8))  # a sibling's: neither shown nor counted
+    client.force_login(branch_officer)
+    month = client.get(reverse("events:calendar"), {"year": 2026, "month": 6}).content.decode()
+    shown = [e.title for e in day if f">{e.starts_at.astimezone(TZ):%H:%M} {e.title}<" in month]
+    assert shown == [e.title for e in day[:PER_DAY]] and "别家" not in month
+    assert "3 more" in month and f'href="{reverse("events:event_detail", args=[day[0].pk])}"' in month
+    week = client.get(reverse("events:calendar"), {"view": "week", "day": "2026-06-17"}).content.decode()
+    assert all(f'href="{reverse("events:event_detail", args=[e.pk])}"' in week for e in day)
 
 
 def test_the_feed_is_public_by_its_secret_and_revocable(client, tree, branch_officer):
