@@ -7,7 +7,6 @@ import io
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,7 +25,6 @@ from django_tables2 import LazyPaginator
 from apps.core.attachments import private_file_response
 from apps.core.forms import add_service_errors, form_page
 from apps.core.permissions import capability_required
-from apps.core.ratelimit import take_one_for
 from apps.members.selectors import find_by_id_number
 
 from . import selectors, services
@@ -53,10 +51,6 @@ from .tokens import TokenState, checkin_opens_at, checkin_token, token_state
 
 PER_PAGE = 50
 PER_DAY = 4  # events a month cell shows
-# The public check-in form: per address (a venue's Wi-Fi puts hundreds of phones behind one,
-# so this only stops a script) and per event and name (guessing someone's 4 characters).
-CHECKIN_LIMIT_PER_ADDRESS = (1000, 600)
-CHECKIN_LIMIT_PER_NAME = (6, 600)
 
 
 def _show_errors(request, exc: ValidationError) -> None:
@@ -355,32 +349,32 @@ def _client_address(request) -> str:
 def checkin(request, pk: int, token: str):
     """Public, phone-sized: name + the last 4 characters of the ID number or phone. A link that
     is forged or for another event is not found; outside its window the page says when it opens
-    or that it closed. The answer to a wrong name or wrong characters is the same for everybody."""
+    or that it closed. The answer to a wrong name or wrong characters is the same for everybody.
+    A filled-in form goes straight to the service, which checks the token (once), the limits
+    and the registration."""
     event = selectors.checkin_event(pk=pk)
-    state = token_state(token, event) if event is not None else TokenState.INVALID
+    if event is None:
+        raise Http404
+    form = CheckInForm(request.POST) if request.method == "POST" else CheckInForm()
+    context, status = {"event": event, "opens_at": checkin_opens_at(event), "form": form}, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration, new = services.check_in(event=event, token=token, name=form.cleaned_data["name"],
+                                                  last4=form.cleaned_data["last4"], client=_client_address(request))
+        except services.CheckInRefused as exc:
+            state = exc.state or TokenState.VALID
+            if state == TokenState.VALID:
+                context["refused"] = exc.reason
+            status = 429 if exc.limited else 200
+        else:
+            state = TokenState.VALID
+            context.update(done=True, name=registration.name, again=not new)
+    else:
+        state = token_state(token, event)
     if state == TokenState.INVALID:
         raise Http404
-    context = {"event": event, "state": state.value, "opens_at": checkin_opens_at(event), "form": CheckInForm()}
-    if request.method == "POST" and state == TokenState.VALID:
-        form = CheckInForm(request.POST)
-        context["form"] = form
-        if form.is_valid():
-            name = services.normalize_name(form.cleaned_data["name"])
-            per_address = getattr(settings, "EVENTS_CHECKIN_LIMIT_PER_ADDRESS", CHECKIN_LIMIT_PER_ADDRESS)
-            if not (take_one_for(key=f"ratelimit:checkin:addr:{_client_address(request)}",
-                                 limit=per_address[0], window_seconds=per_address[1])
-                    and take_one_for(key=f"ratelimit:checkin:{event.pk}:{name}", limit=CHECKIN_LIMIT_PER_NAME[0],
-                                     window_seconds=CHECKIN_LIMIT_PER_NAME[1])):
-                context["refused"] = _("Too many tries. Wait a few minutes, or ask the organizer at the entrance.")
-                return render(request, "events/checkin.html", context, status=429)
-            try:
-                registration, new = services.check_in(event=event, token=token, name=name,
-                                                      last4=form.cleaned_data["last4"])
-            except services.CheckInRefused as exc:
-                context["refused"] = exc.reason
-            else:
-                context.update(done=True, name=registration.name, again=not new)
-    return render(request, "events/checkin.html", context)
+    context["state"] = state.value
+    return render(request, "events/checkin.html", context, status=status)
 
 
 # --- calendar -------------------------------------------------------------------------------
