@@ -251,11 +251,11 @@ class PageFailed(Exception):
     """A page answered something other than 200."""
 
 
-def measure_pages(actors: list[Actor], sample: Sample, *, repeats: int, warmup: int, say=print):
+def measure_pages(actors: list[Actor], sample: Sample, *, repeats: int, warmup: int, say=print, only=None):
     results = []
     for actor in actors:
         client = logged_in_client(actor.user)
-        for page in PAGES:
+        for page in only or PAGES:
             result = measure_page(page, actor, client, sample, repeats=repeats, warmup=warmup)
             say(f"    {actor.key:7} {page.label:50} {result.status:10} {result.timing.get('p95_ms', '')}")
             results.append(result)
