@@ -414,15 +414,16 @@ def statistics_by_county(*, actor, period: Period, today: datetime.date | None =
 
 def statistics_page(*, actor, period: Period, today: datetime.date | None = None) -> dict:
     """Every figure of the statistics page in four queries whatever the data size: the events
-    held grouped by county, kind and month (the per-county rows, outreach_totals and
-    audience_by_kind_and_month are sums of these groups), the training figures per county, the
+    held grouped by county and kind (the per-county rows, outreach_totals and the audience per
+    kind are sums of these groups; no month, whose time-zone conversion per row was a third of
+    the query), the training figures per county, the
     hazards per county (the totals are the rows' sums, as training_totals and hazard_totals
     count them), and the counties' names and codes. At city scale each of the three grouped
     queries is one scan of its table; the page read each table two or three times before.
 
     Returns {"rows": [per county], "outreach": {as outreach_totals}, "training": {as
-    training_totals}, "hazards": {as hazard_totals}, "by_kind_month": [as
-    audience_by_kind_and_month]}."""
+    training_totals}, "hazards": {as hazard_totals}, "by_kind": [{kind, events, on_site,
+    online}: audience_by_kind_and_month summed over the months]}."""
     today = today or timezone.localdate()
     start, end = period.bounds()
     rows: dict = {}
@@ -436,7 +437,7 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
     # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
     by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
     groups = list(
-        _held(actor, period).annotate(month=ExtractMonth("starts_at")).values("organization__county", "kind", "month")
+        _held(actor, period).values("organization__county", "kind")
         .annotate(events=Count("id"), on_site=Coalesce(Sum(ON_SITE), 0), online=Coalesce(Sum(ONLINE), 0),
                   streams=Count("id", filter=stream), stream_views=Coalesce(Sum(ONLINE, filter=stream), 0),
                   model_worker=Count("id", filter=by_model_worker),
@@ -446,7 +447,7 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
     outreach = dict.fromkeys(("events", "on_site", "online", "lectures", "lecture_audience", "model_worker_lectures",
                               "live_streams", "live_stream_views", "party_lessons", "legal_lectures",
                               "legal_attendees", "job_fairs", "job_fair_hires", "job_fair_applicants"), 0)
-    by_kind_month: dict = {}
+    by_kind: dict = {}
     for g in groups:
         county = row(g["organization__county"])
         for f in ("events", "on_site", "online", "hires"):
@@ -471,8 +472,7 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
             outreach["job_fairs"] += g["events"]
             outreach["job_fair_hires"] += g["hires"]
             outreach["job_fair_applicants"] += g["applicants"]
-        cell = by_kind_month.setdefault((g["month"], kind), {"kind": kind, "month": g["month"], "events": 0,
-                                                             "on_site": 0, "online": 0})
+        cell = by_kind.setdefault(kind, {"kind": kind, "events": 0, "on_site": 0, "online": 0})
         for f in ("events", "on_site", "online"):
             cell[f] += g[f]
 
@@ -506,7 +506,7 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
                 "trainees": sum(r["trainees"] for r in out)}
     hazards = {f: sum(r[f] for r in out) for f in ("found", "rectified", "verified", "overdue", "major")}
     return {"rows": out, "outreach": outreach, "training": training, "hazards": hazards,
-            "by_kind_month": sorted(by_kind_month.values(), key=lambda c: (c["month"], c["kind"]))}
+            "by_kind": sorted(by_kind.values(), key=lambda c: c["kind"])}
 
 
 def counties_for(actor) -> QuerySet[Organization]:

@@ -686,7 +686,7 @@ def statistics(request):
     figures = selectors.statistics_page(actor=request.user, period=period)
     return render(request, "events/statistics.html", {
         "year": year, "month": month, "rows": figures["rows"], "outreach": figures["outreach"],
-        "training": figures["training"], "hazards": figures["hazards"], "by_kind": _by_kind(figures["by_kind_month"]),
+        "training": figures["training"], "hazards": figures["hazards"], "by_kind": _by_kind(figures["by_kind"]),
         "period_query": urlencode({"year": year, **({"month": month} if month else {})}),
         "months": range(1, 13), "years": range(today.year - 4, today.year + 2),
     })
