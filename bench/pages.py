@@ -117,6 +117,15 @@ PAGES = [
     Page("competition_statistics", "competition statistics per county", ("competitions:statistics",),
          params=lambda s, a: {"year": 2026}, targets_ms=100),
     Page("event_list", "event list", ("events:event_list", "events:list")),
+    # Issue 18: the calendar (last month, whole, and one week of it) and the statistics page at
+    # city scale, p95 < 100 ms.
+    Page("event_calendar_month", "event calendar, last month", ("events:calendar",),
+         params=lambda s, a: _last_month_args(), targets_ms=100),
+    Page("event_calendar_week", "event calendar, a week of last month", ("events:calendar",),
+         params=lambda s, a: {"view": "week", "day": (_last_month_first() + datetime.timedelta(days=9)).isoformat()},
+         targets_ms=100),
+    Page("event_statistics", "event statistics, this year", ("events:statistics",),
+         params=lambda s, a: {"year": datetime.date.today().year}, targets_ms=100),
     # Issue 19: the leadership dashboard of the actor's scope, this year; 300 ms the bar, 200 the goal.
     Page("dashboard", "dashboard", ("dashboard", "dashboard:index", "dashboard:dashboard"), targets_ms=300),
     # ... and one month (last month: whole, and counted from the roll, not the kept yearly counts).
@@ -125,9 +134,17 @@ PAGES = [
 ]
 
 
+def _last_month_first() -> datetime.date:
+    return (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
 def _last_month() -> str:
-    first = datetime.date.today().replace(day=1)
-    return (first - datetime.timedelta(days=1)).strftime("%Y-%m")
+    return _last_month_first().strftime("%Y-%m")
+
+
+def _last_month_args() -> dict:
+    first = _last_month_first()
+    return {"year": first.year, "month": first.month}
 
 _LOADED_ON_OPEN = re.compile(r'hx-get="([^"]+)" hx-trigger="load"')
 
@@ -234,11 +251,11 @@ class PageFailed(Exception):
     """A page answered something other than 200."""
 
 
-def measure_pages(actors: list[Actor], sample: Sample, *, repeats: int, warmup: int, say=print):
+def measure_pages(actors: list[Actor], sample: Sample, *, repeats: int, warmup: int, say=print, only=None):
     results = []
     for actor in actors:
         client = logged_in_client(actor.user)
-        for page in PAGES:
+        for page in only or PAGES:
             result = measure_page(page, actor, client, sample, repeats=repeats, warmup=warmup)
             say(f"    {actor.key:7} {page.label:50} {result.status:10} {result.timing.get('p95_ms', '')}")
             results.append(result)

@@ -14,7 +14,8 @@ Figures for the dashboard and reports (issue 18 item 7), per scope and period â€
   lessons, legal lectures and their attendees, job fairs and hires
 - `training_totals(actor=, period=)`  safety trainings, sessions and trainees
 - `hazard_totals(actor=, period=)`  hazards found / rectified / verified / overdue
-- `statistics_by_county(actor=, period=)`  the same per county (the statistics page)
+- `statistics_by_county(actor=, period=)`  the same per county
+- `statistics_page(actor=, period=)`  all of these for the statistics page, in four queries
 """
 
 import calendar
@@ -155,18 +156,19 @@ def events_between(*, actor, start: datetime.datetime, end: datetime.datetime) -
 def month_cells(*, actor, start: datetime.datetime, end: datetime.datetime, per_day: int
                 ) -> tuple[list[Event], dict[datetime.date, int]]:
     """The first `per_day` events starting on each day of [start, end) and how many start on each
-    day: two queries whatever the month holds (a city month, about 2,000 events)."""
+    day: one query whatever the month holds (a city month, about 2,000 events) â€” each day's
+    count is a window over the same rows, carried by the day's first events."""
     tz = timezone.get_current_timezone()
     day = TruncDate("starts_at", tzinfo=tz)
-    scoped = events_visible_to(actor).filter(starts_at__gte=start, starts_at__lt=end)
-    first = (
-        scoped.annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]))
+    first = list(
+        events_visible_to(actor).filter(starts_at__gte=start, starts_at__lt=end)
+        .annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]),
+                  day_total=Window(Count("id"), partition_by=[day]))
         .filter(rank__lte=per_day)
         .only("id", "title", "kind", "status", "starts_at", "ends_at", "organization_id")
         .order_by("starts_at", "id")
     )
-    counts = {row["day"]: row["n"] for row in scoped.annotate(day=day).values("day").annotate(n=Count("id"))}
-    return list(first), counts
+    return first, {event.day: event.day_total for event in first}
 
 
 def feed_events(*, user) -> list[Event]:
@@ -433,39 +435,104 @@ def hazards_by_month(*, actor, period: Period, organization: Organization | None
 def statistics_by_county(*, actor, period: Period, today: datetime.date | None = None) -> list[dict]:
     """One row per county (the organizer's or recording union's county) with every figure;
     a figure recorded at the city itself falls in the row without a county."""
+    return statistics_page(actor=actor, period=period, today=today)["rows"]
+
+
+def statistics_page(*, actor, period: Period, today: datetime.date | None = None) -> dict:
+    """Every figure of the statistics page in four queries whatever the data size: the events
+    held grouped by county and kind (the per-county rows, outreach_totals and the audience per
+    kind are sums of these groups; no month, whose time-zone conversion per row was a third of
+    the query), the training figures per county, the
+    hazards per county (the totals are the rows' sums, as training_totals and hazard_totals
+    count them), and the counties' names and codes. At city scale each of the three grouped
+    queries is one scan of its table; the page read each table two or three times before.
+
+    Returns {"rows": [per county], "outreach": {as outreach_totals}, "training": {as
+    training_totals}, "hazards": {as hazard_totals}, "by_kind": [{kind, events, on_site,
+    online}: audience_by_kind_and_month summed over the months]}."""
     today = today or timezone.localdate()
-    held = _held(actor, period)
+    start, end = period.bounds()
     rows: dict = {}
 
     def row(county_id):
         return rows.setdefault(county_id, {"county_id": county_id, "events": 0, "on_site": 0, "online": 0,
                                            "trainings": 0, "sessions": 0, "trainees": 0, "hires": 0,
-                                           "found": 0, "rectified": 0, "overdue": 0})
+                                           "found": 0, "rectified": 0, "verified": 0, "overdue": 0, "major": 0})
 
-    for r in held.values("organization__county").annotate(
-        events=Count("id"), on_site=Coalesce(Sum(ON_SITE), 0), online=Coalesce(Sum(ONLINE), 0),
-        trainings=Count("id", filter=Q(kind=EventKind.SAFETY_TRAINING)),
-        hires=Coalesce(Sum("job_fair__hires"), 0),
-    ):
-        row(r.pop("organization__county")).update(r)
-    for r in TrainingFigure.objects.filter(event__in=held.filter(kind=EventKind.SAFETY_TRAINING).values("pk")).values(
-        "event__organization__county"
-    ).annotate(sessions=Sum("sessions"), trainees=Sum("trainees")):
-        row(r.pop("event__organization__county")).update(r)
-    start, end = period.date_bounds()
-    for r in hazards_visible_to(actor).filter(found_on__gte=start, found_on__lt=end).values(
+    stream = Q(mode__in=[Mode.ONLINE, Mode.HYBRID])
+    # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
+    by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
+    groups = list(
+        _held(actor, period).values("organization__county", "kind")
+        .annotate(events=Count("id"), on_site=Coalesce(Sum(ON_SITE), 0), online=Coalesce(Sum(ONLINE), 0),
+                  streams=Count("id", filter=stream), stream_views=Coalesce(Sum(ONLINE, filter=stream), 0),
+                  model_worker=Count("id", filter=by_model_worker),
+                  hires=Coalesce(Sum("job_fair__hires"), 0), applicants=Coalesce(Sum("job_fair__applicants"), 0))
+        .order_by()
+    )
+    outreach = dict.fromkeys(("events", "on_site", "online", "lectures", "lecture_audience", "model_worker_lectures",
+                              "live_streams", "live_stream_views", "party_lessons", "legal_lectures",
+                              "legal_attendees", "job_fairs", "job_fair_hires", "job_fair_applicants"), 0)
+    by_kind: dict = {}
+    for g in groups:
+        county = row(g["organization__county"])
+        for f in ("events", "on_site", "online", "hires"):
+            county[f] += g[f]
+        kind, audience = g["kind"], g["on_site"] + g["online"]
+        if kind == EventKind.SAFETY_TRAINING:
+            county["trainings"] += g["events"]
+        for f in ("events", "on_site", "online"):
+            outreach[f] += g[f]
+        outreach["live_streams"] += g["streams"]
+        outreach["live_stream_views"] += g["stream_views"]
+        if kind == EventKind.LECTURE:
+            outreach["lectures"] += g["events"]
+            outreach["lecture_audience"] += audience
+            outreach["model_worker_lectures"] += g["model_worker"]
+        elif kind == EventKind.PARTY_LESSON:
+            outreach["party_lessons"] += g["events"]
+        elif kind == EventKind.LEGAL_LECTURE:
+            outreach["legal_lectures"] += g["events"]
+            outreach["legal_attendees"] += audience
+        elif kind == EventKind.JOB_FAIR:
+            outreach["job_fairs"] += g["events"]
+            outreach["job_fair_hires"] += g["hires"]
+            outreach["job_fair_applicants"] += g["applicants"]
+        cell = by_kind.setdefault(kind, {"kind": kind, "events": 0, "on_site": 0, "online": 0})
+        for f in ("events", "on_site", "online"):
+            cell[f] += g[f]
+
+    # Scoped through the event's organizer: one join chain, not a second scan of the events.
+    figures = scope_queryset(TrainingFigure.objects.all(), actor, via="event__organization").filter(
+        event__status=EventStatus.HELD, event__kind=EventKind.SAFETY_TRAINING, event__starts_at__gte=start,
+        event__starts_at__lt=end)
+    for r in figures.values("event__organization__county").annotate(sessions=Sum("sessions"),
+                                                                    trainees=Sum("trainees")).order_by():
+        county = row(r.pop("event__organization__county"))
+        county["sessions"] += r["sessions"]
+        county["trainees"] += r["trainees"]
+
+    first, last = period.date_bounds()
+    for r in hazards_visible_to(actor).filter(found_on__gte=first, found_on__lt=last).values(
         "organization__county"
     ).annotate(found=Count("id"), rectified=Count("id", filter=Q(rectified_on__isnull=False)),
-               overdue=Count("id", filter=Q(rectified_on__isnull=True, deadline__lt=today))):
+               verified=Count("id", filter=Q(verified_on__isnull=False)),
+               overdue=Count("id", filter=Q(rectified_on__isnull=True, deadline__lt=today)),
+               major=Count("id", filter=Q(severity="major"))).order_by():
         row(r.pop("organization__county")).update(r)
-    names = dict(Organization.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "name"))
-    code = dict(Organization.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "code"))
+
+    counties = {pk: (name, code) for pk, name, code in Organization.objects.filter(
+        pk__in=[k for k in rows if k]).order_by().values_list("pk", "name", "code")}
     out = []
     for county_id, values in rows.items():
-        values["county_name"] = names.get(county_id, "")
-        values["county_code"] = code.get(county_id, "")
+        values["county_name"], values["county_code"] = counties.get(county_id, ("", ""))
         out.append(values)
-    return sorted(out, key=lambda r: (r["county_code"] == "", r["county_code"]))
+    out.sort(key=lambda r: (r["county_code"] == "", r["county_code"]))
+    training = {"trainings": sum(r["trainings"] for r in out), "sessions": sum(r["sessions"] for r in out),
+                "trainees": sum(r["trainees"] for r in out)}
+    hazards = {f: sum(r[f] for r in out) for f in ("found", "rectified", "verified", "overdue", "major")}
+    return {"rows": out, "outreach": outreach, "training": training, "hazards": hazards,
+            "by_kind": sorted(by_kind.values(), key=lambda c: c["kind"])}
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:

@@ -7,7 +7,6 @@ import io
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import time_format as time_format_of
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -24,7 +25,6 @@ from django_tables2 import LazyPaginator
 from apps.core.attachments import private_file_response
 from apps.core.forms import add_service_errors, form_page
 from apps.core.permissions import capability_required
-from apps.core.ratelimit import take_one_for
 from apps.members.selectors import find_by_id_number
 
 from . import selectors, services
@@ -52,10 +52,6 @@ from .tokens import TokenState, checkin_opens_at, checkin_token, token_state
 
 PER_PAGE = 50
 PER_DAY = 4  # events a month cell shows
-# The public check-in form: per address (a venue's Wi-Fi puts hundreds of phones behind one,
-# so this only stops a script) and per event and name (guessing someone's 4 characters).
-CHECKIN_LIMIT_PER_ADDRESS = (1000, 600)
-CHECKIN_LIMIT_PER_NAME = (6, 600)
 
 
 def _show_errors(request, exc: ValidationError) -> None:
@@ -354,32 +350,32 @@ def _client_address(request) -> str:
 def checkin(request, pk: int, token: str):
     """Public, phone-sized: name + the last 4 characters of the ID number or phone. A link that
     is forged or for another event is not found; outside its window the page says when it opens
-    or that it closed. The answer to a wrong name or wrong characters is the same for everybody."""
+    or that it closed. The answer to a wrong name or wrong characters is the same for everybody.
+    A filled-in form goes straight to the service, which checks the token (once), the limits
+    and the registration."""
     event = selectors.checkin_event(pk=pk)
-    state = token_state(token, event) if event is not None else TokenState.INVALID
+    if event is None:
+        raise Http404
+    form = CheckInForm(request.POST) if request.method == "POST" else CheckInForm()
+    context, status = {"event": event, "opens_at": checkin_opens_at(event), "form": form}, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration, new = services.check_in(event=event, token=token, name=form.cleaned_data["name"],
+                                                  last4=form.cleaned_data["last4"], client=_client_address(request))
+        except services.CheckInRefused as exc:
+            state = exc.state or TokenState.VALID
+            if state == TokenState.VALID:
+                context["refused"] = exc.reason
+            status = 429 if exc.limited else 200
+        else:
+            state = TokenState.VALID
+            context.update(done=True, name=registration.name, again=not new)
+    else:
+        state = token_state(token, event)
     if state == TokenState.INVALID:
         raise Http404
-    context = {"event": event, "state": state.value, "opens_at": checkin_opens_at(event), "form": CheckInForm()}
-    if request.method == "POST" and state == TokenState.VALID:
-        form = CheckInForm(request.POST)
-        context["form"] = form
-        if form.is_valid():
-            name = services.normalize_name(form.cleaned_data["name"])
-            per_address = getattr(settings, "EVENTS_CHECKIN_LIMIT_PER_ADDRESS", CHECKIN_LIMIT_PER_ADDRESS)
-            if not (take_one_for(key=f"ratelimit:checkin:addr:{_client_address(request)}",
-                                 limit=per_address[0], window_seconds=per_address[1])
-                    and take_one_for(key=f"ratelimit:checkin:{event.pk}:{name}", limit=CHECKIN_LIMIT_PER_NAME[0],
-                                     window_seconds=CHECKIN_LIMIT_PER_NAME[1])):
-                context["refused"] = _("Too many tries. Wait a few minutes, or ask the organizer at the entrance.")
-                return render(request, "events/checkin.html", context, status=429)
-            try:
-                registration, new = services.check_in(event=event, token=token, name=name,
-                                                      last4=form.cleaned_data["last4"])
-            except services.CheckInRefused as exc:
-                context["refused"] = exc.reason
-            else:
-                context.update(done=True, name=registration.name, again=not new)
-    return render(request, "events/checkin.html", context)
+    context["state"] = state.value
+    return render(request, "events/checkin.html", context, status=status)
 
 
 # --- calendar -------------------------------------------------------------------------------
@@ -429,6 +425,7 @@ def calendar_view(request):
         shown, counts = selectors.month_cells(actor=request.user, start=start, end=end, per_day=PER_DAY)
         for event in shown:
             by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    _label_for_calendar([event for events in by_day.values() for event in events])
     first_of_month = datetime.date(year, month, 1)
     prev_month = (first_of_month - datetime.timedelta(days=1)).replace(day=1)
     next_month = (first_of_month + datetime.timedelta(days=32)).replace(day=1)
@@ -440,6 +437,24 @@ def calendar_view(request):
         "next_week": weeks[0][0] + datetime.timedelta(days=7), "today": timezone.localdate(),
         "feed": selectors.feed_of(request.user),
     })
+
+
+def _label_for_calendar(events) -> None:
+    """Each event's link and start time, made here once for up to some 450 events a city week
+    holds: reversing the URL and formatting the time per event in the template was most of the
+    page's time. The link is the one reverse() with the event's id in place; the time label is
+    formatted once per distinct time of day (TIME_FORMAT of the active language)."""
+    marker = 987654321
+    before, _marker, after = reverse("events:event_detail", kwargs={"pk": marker}).partition(str(marker))
+    time_format, labels = get_format("TIME_FORMAT"), {}
+    for event in events:
+        if getattr(event, "url", None):
+            continue  # shown on several days of the week
+        event.url = f"{before}{event.pk}{after}"
+        local = timezone.localtime(event.starts_at).time()
+        if local not in labels:
+            labels[local] = time_format_of(local, time_format)
+        event.time_label = labels[local]
 
 
 @login_required
@@ -670,13 +685,10 @@ def statistics(request):
     except (ValueError, KeyError):
         year, month = today.year, None
         period = selectors.Period(year)
-    rows = selectors.statistics_by_county(actor=request.user, period=period)
+    figures = selectors.statistics_page(actor=request.user, period=period)
     return render(request, "events/statistics.html", {
-        "year": year, "month": month, "rows": rows, "outreach": selectors.outreach_totals(actor=request.user,
-                                                                                         period=period),
-        "training": selectors.training_totals(actor=request.user, period=period),
-        "hazards": selectors.hazard_totals(actor=request.user, period=period),
-        "by_kind": _by_kind(selectors.audience_by_kind_and_month(actor=request.user, period=period)),
+        "year": year, "month": month, "rows": figures["rows"], "outreach": figures["outreach"],
+        "training": figures["training"], "hazards": figures["hazards"], "by_kind": _by_kind(figures["by_kind"]),
         "period_query": urlencode({"year": year, **({"month": month} if month else {})}),
         "months": range(1, 13), "years": range(today.year - 4, today.year + 2),
     })

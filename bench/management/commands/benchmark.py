@@ -60,6 +60,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-subprocess", action="store_true",
                             help="run imports in this process (peak memory then includes the benchmark's)")
         parser.add_argument("--growth", nargs="+", metavar="JSON", help="print the cost-growth table of earlier runs")
+        parser.add_argument("--pages", nargs="+", metavar="KEY",
+                            help="only these pages (bench/pages.py keys, a prefix such as event_ takes all its pages), "
+                                 "in process, and print their table: a quick rerun after changing one app")
 
     def handle(self, *args, quick, repeats, output, skip_imports, no_http, no_subprocess, growth, **options):
         if growth:
@@ -72,6 +75,9 @@ class Command(BaseCommand):
         sample = actor_lib.pick_sample()
         if sample is None:
             raise CommandError("No members to measure: run `python manage.py seed_demo --scale city` first.")
+        if options.get("pages"):
+            self._some_pages(sample, plan, options["pages"])
+            return
         started = time.monotonic()
         results = {"started_at": timezone.now().isoformat(), "quick": quick, "plan": plan,
                    "machine": report.machine(), "data": data_sizes(),
@@ -116,6 +122,19 @@ class Command(BaseCommand):
                           f"{machine['load_average_1_5_15']}, at end {results['load_average_at_end']}"
                           + ("" if results["quiet"] else ": not measured on a quiet machine"))
         self.stdout.write(f"Wrote {output} (and the tables as .md) in {results['duration_s']} s")
+
+    def _some_pages(self, sample, plan, keys) -> None:
+        chosen = [page for page in pages.PAGES if any(page.key == key or page.key.startswith(key) for key in keys)]
+        if not chosen:
+            raise CommandError(f"No page of bench/pages.py matches {keys}.")
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        with override_settings(ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
+            measured = [r.as_dict() for r in compare.rolled_back(
+                lambda: pages.measure_pages(actor_lib.make_actors(sample), sample, repeats=plan["repeats"],
+                                            warmup=plan["warmup"], say=self.stdout.write, only=chosen))]
+        self.stdout.write("\n".join(report.page_table(measured)))
+        self.stdout.write(f"Load average at start {load_before}, at end {[round(x, 2) for x in os.getloadavg()]} "
+                          f"({os.cpu_count()} CPUs)")
 
     def _admin(self, sample, plan) -> dict:
         admin_user = actor_lib.make_admin_user()
