@@ -102,6 +102,37 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- read replicas (unionportal/db_router.py, docs/DEPLOYMENT.md) ------------------------------
+# DATABASE_REPLICA_URL: one or more PostgreSQL streaming replicas of DATABASE_URL, comma-separated.
+# Unset, nothing is installed: every read goes to the primary, with no extra query.
+REPLICA_DATABASES = []
+for number, url in enumerate(filter(None, (u.strip() for u in env("DATABASE_REPLICA_URL", default="").split(","))), 1):
+    alias = f"replica{number}"
+    DATABASES[alias] = {**env.db_url_config(url), "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+                        "CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"}}
+    REPLICA_DATABASES.append(alias)
+# Reads of these views (GET/HEAD only) and tasks may go to a replica (fnmatch patterns on the
+# URL name and the task name): the dashboard, the report centre and generation, the exports, and
+# the read-only pages the benchmark measures (bench/pages.py).
+REPLICA_READ_VIEWS = env.list("REPLICA_READ_VIEWS", default=[
+    "home", "dashboard", "dashboard_export", "dashboard_screen", "dashboard_screen_figures",
+    "reports:centre", "reports:row",
+    "members:list", "members:detail", "members:count",
+    "members:org_counts", "members:county_counts", "members:export",
+    "organizations:detail", "organizations:tree", "employers:rate",
+    "assistance:file_list", "assistance:queue_counts", "assistance:file_detail", "assistance:totals",
+    "competitions:list", "competitions:statistics", "events:event_list",
+])
+REPLICA_READ_TASKS = env.list("REPLICA_READ_TASKS", default=[
+    "apps.reports.tasks.generate_report_task", "apps.members.tasks.build_member_export_task",
+])
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)  # read-your-writes window
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=3.0)  # per process
+DATABASE_ROUTERS = ["unionportal.db_router.ReplicaRouter"] if REPLICA_DATABASES else []
+if REPLICA_DATABASES:  # outermost but security: the whole request is one unit of work (unionportal/db_router.py)
+    MIDDLEWARE.insert(1, "unionportal.db_router.ReplicaReadsMiddleware")
+
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {

@@ -16,7 +16,7 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.files import File
-from django.db import connection
+from django.db import connections
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
 
@@ -104,7 +104,8 @@ def write_members_xlsx(queryset, path: str, *, unmasked: bool, progress=None) ->
                                             date_xf=book.date_format._get_xf_index())
         except EmptyResultSet:  # a filter that matches nobody (.none()): the header alone
             return 0
-        with connection.chunked_cursor() as cursor:  # server-side: CHUNK_SIZE rows in memory at a time
+        # The database the queryset reads from: a replica when the export opted in (unionportal/db_router.py).
+        with connections[queryset.db].chunked_cursor() as cursor:  # server-side: CHUNK_SIZE rows in memory at a time
             cursor.execute(sql, params)
             return sheet.write_rendered_rows(_fetched(cursor), columns=len(_WIDTHS), progress=progress)
 
