@@ -104,10 +104,19 @@ def write_members_xlsx(queryset, path: str, *, unmasked: bool, progress=None) ->
                                             date_xf=book.date_format._get_xf_index())
         except EmptyResultSet:  # a filter that matches nobody (.none()): the header alone
             return 0
-        # The database the queryset reads from: a replica when the export opted in (unionportal/db_router.py).
-        with connections[queryset.db].chunked_cursor() as cursor:  # server-side: CHUNK_SIZE rows in memory at a time
+        with _rows_cursor(connections[queryset.db]) as cursor:
             cursor.execute(sql, params)
             return sheet.write_rendered_rows(_fetched(cursor), columns=len(_WIDTHS), progress=progress)
+
+
+def _rows_cursor(database):
+    """Server-side: CHUNK_SIZE rows in memory at a time. Not behind PgBouncer in transaction mode
+    (DISABLE_SERVER_SIDE_CURSORS, docs/DEPLOYMENT.md: its FETCH can reach another server, which
+    has no such cursor); there the whole result is read at once. `database`: the one the
+    queryset reads from, a replica when the export opted in (unionportal/db_router.py)."""
+    if database.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        return database.cursor()
+    return database.chunked_cursor()
 
 
 def _fetched(cursor):

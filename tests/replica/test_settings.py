@@ -83,3 +83,26 @@ def test_every_replica_read_task_names_a_task():
     celery_app.loader.import_default_modules()
     names = list(celery_app.tasks)
     assert [p for p in settings.REPLICA_READ_TASKS if not fnmatch.filter(names, p)] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("disabled", [False, True])
+def test_the_member_export_drops_its_server_side_cursor_behind_pgbouncer(tree, tmp_path, disabled):
+    """DISABLE_SERVER_SIDE_CURSORS=1 (PgBouncer in transaction mode, docs/DEPLOYMENT.md 2.2: a
+    named cursor's FETCH reached another server there, "cursor does not exist")."""
+    from apps.members.exports import _rows_cursor, write_members_xlsx
+    from apps.members.models import Member
+    from tests.members.factories import MemberFactory
+
+    MemberFactory.create_batch(3, organization=tree.union_a1a)
+    saved = connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS", False)
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = disabled
+    try:
+        with _rows_cursor(connection) as cursor:
+            named = cursor.cursor.name is not None
+        rows = write_members_xlsx(Member.objects.order_by("pk"), str(tmp_path / "m.xlsx"), unmasked=False)
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = saved
+
+    assert named is not disabled
+    assert rows == 3
