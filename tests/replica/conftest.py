@@ -9,6 +9,7 @@ import pytest
 from django.db import connections
 from django.db.utils import load_backend
 
+from tests.ci import require_tool
 from tests.replica.cluster import Pair, Unavailable, start_pair
 from unionportal import db_router
 
@@ -24,14 +25,14 @@ def replica_pair(django_db_setup, django_db_blocker):
         default.ensure_connection()
         version = default.pg_version
         source = default.settings_dict
-    if source.get("OPTIONS", {}).get("host") or (source["HOST"] or "127.0.0.1") not in ("127.0.0.1", "localhost"):
-        pytest.skip("tests/replica copy the test database from a PostgreSQL on 127.0.0.1 (embedded fallback in use)")
+    local = not source.get("OPTIONS", {}).get("host") and (source["HOST"] or "127.0.0.1") in ("127.0.0.1", "localhost")
+    require_tool(local, "tests/replica copy the test database from a PostgreSQL on 127.0.0.1 (embedded fallback in use)")
     started = time.monotonic()
     try:
         pair = start_pair(source_port=int(source["PORT"] or 5432), source_database=source["NAME"],
                           server_version_num=version)
     except Unavailable as reason:
-        pytest.skip(str(reason))
+        require_tool(False, str(reason))  # skipped on a developer's machine, a failure on CI
     print(f"\nprimary :{pair.primary_port} and replica :{pair.replica_port} up in {time.monotonic() - started:.1f} s")
     try:
         yield pair
