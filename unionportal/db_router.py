@@ -214,4 +214,7 @@ def task_started(task_id=None, task=None, **_):
 
 def task_finished(task_id=None, **_):
     if (token := _task_tokens.pop(task_id, None)) is not None:
-        _unit.reset(token)
+        try:
+            _unit.reset(token)
+        except ValueError:  # ended in another context than it began: never let it reach the next task
+            _unit.set(None)
