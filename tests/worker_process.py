@@ -42,15 +42,24 @@ def control_exchange(name: str):
         celery_app.__dict__.pop("control", None)
 
 
+def _use_routes(routes) -> None:
+    celery_app.conf.task_routes = routes
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)  # the router keeps the routes it was built with
+
+
 @contextmanager
 def sending_to(queue: str):
-    """Tasks sent from this process without a queue of their own go to `queue` while inside."""
-    previous = celery_app.conf.task_default_queue
+    """Tasks sent from this process go to `queue` while inside, those CELERY_TASK_ROUTES sends
+    to a queue of their own (imports, reports, notifications) included."""
+    previous = celery_app.conf.task_default_queue, celery_app.conf.task_routes
     celery_app.conf.task_default_queue = queue
+    _use_routes({"*": {"queue": queue}})
     try:
         yield
     finally:
-        celery_app.conf.task_default_queue = previous
+        celery_app.conf.task_default_queue = previous[0]
+        _use_routes(previous[1])
 
 
 def broker() -> redis.Redis:

@@ -100,7 +100,42 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (docs/DEPLOYMENT.md): a named cursor does not survive the
+# pool handing the next statement to another server connection.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- read replicas (unionportal/db_router.py, docs/DEPLOYMENT.md) ------------------------------
+# DATABASE_REPLICA_URL: one or more PostgreSQL streaming replicas of DATABASE_URL, comma-separated.
+# Unset, nothing is installed: every read goes to the primary, with no extra query.
+REPLICA_DATABASES = []
+for number, url in enumerate(filter(None, (u.strip() for u in env("DATABASE_REPLICA_URL", default="").split(","))), 1):
+    alias = f"replica{number}"
+    DATABASES[alias] = {**env.db_url_config(url), "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+                        "CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"},
+                        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]}
+    REPLICA_DATABASES.append(alias)
+# Reads of these views (GET/HEAD only) and tasks may go to a replica (fnmatch patterns on the
+# URL name and the task name): the dashboard, the report centre and generation, the exports, and
+# the read-only pages the benchmark measures (bench/pages.py).
+REPLICA_READ_VIEWS = env.list("REPLICA_READ_VIEWS", default=[
+    "home", "dashboard", "dashboard_export", "dashboard_screen", "dashboard_screen_figures",
+    "reports:centre", "reports:row",
+    "members:list", "members:detail", "members:count",
+    "members:org_counts", "members:county_counts", "members:export",
+    "organizations:detail", "organizations:tree", "employers:rate",
+    "assistance:file_list", "assistance:queue_counts", "assistance:file_detail", "assistance:totals",
+    "competitions:list", "competitions:statistics", "events:event_list",
+])
+REPLICA_READ_TASKS = env.list("REPLICA_READ_TASKS", default=[
+    "apps.reports.tasks.generate_report_task", "apps.members.tasks.build_member_export_task",
+])
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)  # read-your-writes window
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=3.0)  # per process
+DATABASE_ROUTERS = ["unionportal.db_router.ReplicaRouter"] if REPLICA_DATABASES else []
+if REPLICA_DATABASES:  # outermost but security: the whole request is one unit of work (unionportal/db_router.py)
+    MIDDLEWARE.insert(1, "unionportal.db_router.ReplicaReadsMiddleware")
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
@@ -110,6 +145,26 @@ CACHES = {
         "KEY_PREFIX": "unionportal",
     }
 }
+# Redis Sentinel (docs/DEPLOYMENT.md): REDIS_SENTINELS="host1:26379,host2:26379" names the
+# sentinels that know which Redis is master of REDIS_SENTINEL_MASTER; the cache (django-redis'
+# SentinelClient), the Celery broker (kombu's sentinel:// transport) and /healthz/ then follow
+# the master through a failover. REDIS_URL's path still picks the database number.
+REDIS_SENTINELS = [
+    (host, int(port)) for host, port in
+    (item.strip().rsplit(":", 1) for item in env.list("REDIS_SENTINELS", default=[]) if item.strip())
+]
+REDIS_SENTINEL_MASTER = env("REDIS_SENTINEL_MASTER", default="mymaster")
+REDIS_DB = int(env.url("REDIS_URL", default=REDIS_URL).path.strip("/") or 0)
+if REDIS_SENTINELS:
+    DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://{REDIS_SENTINEL_MASTER}/{REDIS_DB}",  # the master's name, not a host
+            "KEY_PREFIX": "unionportal",
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.SentinelClient", "SENTINELS": REDIS_SENTINELS},
+        }
+    }
 if env("CACHE_URL", default=""):  # the run command's no-Redis fallback sets locmemcache://
     CACHES = {"default": env.cache("CACHE_URL")}
 
@@ -218,7 +273,8 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="unionportal@localhost")
 
 # --- Celery -------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL if not REDIS_SENTINELS else ";".join(
+    f"sentinel://{host}:{port}/{REDIS_DB}" for host, port in REDIS_SENTINELS))
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -240,6 +296,22 @@ CELERY_WORKER_TASK_LOG_DATEFMT = logformat.DATEFMT
 # the timeout (a late redelivery then finds its try superseded and does nothing).
 CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=2 * 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
+if CELERY_BROKER_URL.startswith("sentinel://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
+# Queues (docs/DEPLOYMENT.md "Celery workers per queue"): long uploads, long reports and exports,
+# and e-mail each have their own, so a county's 30-minute import never holds up a password
+# e-mail; the sweepers, purges and everything else go to `default`. One machine runs one worker
+# consuming all four (Procfile, tests/core/test_celery_queues.py checks it).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "apps.imports.tasks.validate_import": {"queue": "imports"},
+    "apps.imports.tasks.commit_import_task": {"queue": "imports"},
+    "apps.reports.tasks.generate_report_task": {"queue": "reports"},
+    "apps.members.tasks.build_member_export_task": {"queue": "reports"},
+    "apps.notifications.tasks.send_notification_email_task": {"queue": "notifications"},
+    "apps.notifications.tasks.run_reminder_rule_task": {"queue": "notifications"},
+}
+CELERY_QUEUE_NAMES = ["default", "imports", "reports", "notifications"]
 # Used only by the run command's last-resort fallback when no Redis can be had.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER

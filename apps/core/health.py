@@ -9,6 +9,7 @@ the log, not to an anonymous caller.
 import logging
 
 import redis
+from redis.sentinel import Sentinel
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -39,7 +40,11 @@ def check_database() -> str:
 
 def check_redis() -> str:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        if settings.REDIS_SENTINELS:  # the master the sentinels name now (docs/DEPLOYMENT.md)
+            sentinel = Sentinel(settings.REDIS_SENTINELS, socket_connect_timeout=1, socket_timeout=1)
+            client = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, socket_connect_timeout=1, socket_timeout=1)
+        else:
+            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
     except Exception as exc:
         return _error("redis", exc)
@@ -64,7 +69,7 @@ def check_celery(*, broker_reachable: bool) -> str:
 @require_safe
 def healthz(request):
     redis_status = check_redis()
-    same_broker = settings.CELERY_BROKER_URL == settings.REDIS_URL
+    same_broker = settings.CELERY_BROKER_URL == settings.REDIS_URL or settings.CELERY_BROKER_URL.startswith("sentinel://")
     report = {
         "database": check_database(),
         "redis": redis_status,

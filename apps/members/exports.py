@@ -16,7 +16,7 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.files import File
-from django.db import connection
+from django.db import connections
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
 
@@ -104,9 +104,19 @@ def write_members_xlsx(queryset, path: str, *, unmasked: bool, progress=None) ->
                                             date_xf=book.date_format._get_xf_index())
         except EmptyResultSet:  # a filter that matches nobody (.none()): the header alone
             return 0
-        with connection.chunked_cursor() as cursor:  # server-side: CHUNK_SIZE rows in memory at a time
+        with _rows_cursor(connections[queryset.db]) as cursor:
             cursor.execute(sql, params)
             return sheet.write_rendered_rows(_fetched(cursor), columns=len(_WIDTHS), progress=progress)
+
+
+def _rows_cursor(database):
+    """Server-side: CHUNK_SIZE rows in memory at a time. Not behind PgBouncer in transaction mode
+    (DISABLE_SERVER_SIDE_CURSORS, docs/DEPLOYMENT.md: its FETCH can reach another server, which
+    has no such cursor); there the whole result is read at once. `database`: the one the
+    queryset reads from, a replica when the export opted in (unionportal/db_router.py)."""
+    if database.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        return database.cursor()
+    return database.chunked_cursor()
 
 
 def _fetched(cursor):

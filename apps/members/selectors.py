@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connections
 from django.db.models import BigIntegerField, Count, DateField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Reverse, TruncMonth
 from django.utils import timezone
@@ -328,7 +328,8 @@ def members_count_by_organization(*, actor, orgs, joined_year: int | None = None
     depths = sorted({o.depth for o in orgs})
     levels = ", ".join("split_part(k.path, '/', %s)" for _ in depths)  # '/C/CA/' → 'C' at 2, 'CA' at 3
     every = f"k.joined_year = {ALL_YEARS}"
-    with connection.cursor() as cursor:
+    # The database `rows` reads from: a replica when the page opted in (unionportal/db_router.py).
+    with connections[rows.db].cursor() as cursor:
         cursor.execute(
             f"SELECT {levels}, coalesce(sum(k.active + k.retained) FILTER (WHERE {every}), 0), "
             f"coalesce(sum(k.new_employment) FILTER (WHERE {every}), 0), "
