@@ -87,7 +87,7 @@ def event_list(*, actor, filters: EventFilters = EventFilters()) -> QuerySet[Eve
     if filters.mode:
         events = events.filter(mode=filters.mode)
     if filters.stream_only:
-        events = events.filter(mode__in=[Mode.ONLINE, Mode.HYBRID])
+        events = events.filter(STREAMED)
     if filters.model_worker:
         events = events.filter(_model_worker_speaker())
     if filters.organization is not None:
@@ -360,6 +360,10 @@ def _held(actor, period: Period, organization: Organization | None = None) -> Qu
 
 
 # Audience on site: the check-ins where used, else the organizer's figure (Event.attendance).
+# A live stream (网络直播) is an event broadcast online: held online or both ways, any kind but a
+# job fair — an online job fair is a recruiting platform, not a broadcast (the reference year's
+# 25 live streams sit beside its lectures; its online job fairs are counted as job fairs).
+STREAMED = Q(mode__in=[Mode.ONLINE, Mode.HYBRID]) & ~Q(kind=EventKind.JOB_FAIR)
 ON_SITE = Coalesce(NullIf(F("checkin_count"), Value(0)), F("reported_attendance"), Value(0))
 ONLINE = Coalesce(F("online_views"), Value(0))
 
@@ -378,7 +382,7 @@ def outreach_totals(*, actor, period: Period, organization: Organization | None 
     their attendees, job fairs with their hires, and every event held with its audience."""
     held = _held(actor, period, organization)
     lecture = Q(kind=EventKind.LECTURE)
-    stream = Q(mode__in=[Mode.ONLINE, Mode.HYBRID])
+    stream = STREAMED
     # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
     by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
     totals = held.aggregate(
@@ -459,7 +463,7 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
                                            "trainings": 0, "sessions": 0, "trainees": 0, "hires": 0,
                                            "found": 0, "rectified": 0, "verified": 0, "overdue": 0, "major": 0})
 
-    stream = Q(mode__in=[Mode.ONLINE, Mode.HYBRID])
+    stream = STREAMED
     # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
     by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
     groups = list(
@@ -573,7 +577,7 @@ def dashboard_figures(*, actor, periods, organization: Organization | None = Non
         month=Cast(TruncMonth("starts_at"), DateField())).values("tag", "period", "month").annotate(
         v0=Count("id"), v1=Coalesce(Sum(ON_SITE), 0), v2=Coalesce(Sum(ONLINE), 0), v3=Count("id", filter=lecture),
         v4=Count("id", filter=lecture & by_model_worker),
-        v5=Count("id", filter=Q(mode__in=[Mode.ONLINE, Mode.HYBRID])), v6=Count("id", filter=legal),
+        v5=Count("id", filter=STREAMED), v6=Count("id", filter=legal),
         v7=Coalesce(Sum(ON_SITE + ONLINE, filter=legal), 0)).values_list(
         "tag", "period", "month", *(f"v{i}" for i in range(8)))
     # Trainings apart: the join repeats a training per employer.

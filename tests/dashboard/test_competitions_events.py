@@ -148,7 +148,7 @@ def expected(path: str, dates=PERIODS[0][1]) -> dict:
         "model-worker-lectures": sql(f"""SELECT count(*) {events} AND e.kind = 'lecture' AND EXISTS (
                                          SELECT 1 FROM events_event_speakers s JOIN events_lecturer l
                                          ON l.id = s.lecturer_id WHERE s.event_id = e.id AND l.is_model_worker)""", p),
-        "live-streams": sql(f"SELECT count(*) {events} AND e.mode IN ('online', 'hybrid')", p),
+        "live-streams": sql(f"SELECT count(*) {events} AND e.mode IN ('online', 'hybrid') AND e.kind <> 'job_fair'", p),
         "trainings": sql(f"SELECT count(*) {events} AND e.kind = 'safety_training'", p),
         "lectures-legal": sql(f"SELECT count(*) {events} AND e.kind = 'legal_lecture'", p),
         "hazards-found": sql(f"SELECT count(*) {hazards}", p),
