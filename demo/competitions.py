@@ -82,6 +82,9 @@ def _size(ctx) -> dict:
     return size
 
 
+SMALL_DEMO_GRANTED = Decimal("0.6")
+
+
 def _grants(levels: list[str], budget: Decimal) -> list[Decimal]:
     """The budget over the enterprises by GRANT_WEIGHTS, in cents, summing exactly to it."""
     weights = [GRANT_WEIGHTS[level] for level in levels]
@@ -255,7 +258,10 @@ def seed(ctx) -> None:
     enterprises = []
     levels = ["provincial" if i < provincial else "city" if i < provincial + city_level else "county"
               for i in range(len(employers))]
-    for employer, level, granted in zip(employers, levels, _grants(levels, fund.budget), strict=True):
+    # The city's reference year uses the whole fund; the small demo grants 60 % of it, so a
+    # clerk trying the demo (and the browser journey) can still name an enterprise with a grant.
+    granting = fund.budget if ctx.scale == "city" else (fund.budget * SMALL_DEMO_GRANTED).quantize(Decimal("0.01"))
+    for employer, level, granted in zip(employers, levels, _grants(levels, granting), strict=True):
         enterprises.append(InnovationEnterprise(employer=employer, level=level, year_named=YEAR, fund=fund,
                                                 granted=granted,
                                                 named_by=city_user if level != "county" else county_user))
