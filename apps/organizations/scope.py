@@ -110,3 +110,26 @@ def require_in_scope(user, **targets: Organization | None) -> None:
     }
     if errors:
         raise ValidationError(errors)
+
+
+class NarrowedActor:
+    """`user` reading as if their scope were `organization`, a part of it (issue 21: a
+    province user's dashboard for one city). Everything but the scope is the user's own
+    (role, capabilities, id); the scope is the organization's subtree, superuser or not,
+    so every selector that starts from the scope reads that city and nothing else.
+    For reads only: services are given the real user."""
+
+    def __init__(self, user, organization: Organization):
+        ensure_visible(user, organization)
+        self._user = user
+        self.organization = organization
+        self.organization_id = organization.pk
+        self.is_superuser = False
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
+def narrowed_to(user, organization: Organization) -> NarrowedActor:
+    """The user with their scope narrowed to `organization` (404 when it lies outside it)."""
+    return NarrowedActor(user, organization)
