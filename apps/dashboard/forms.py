@@ -15,7 +15,7 @@ class DashboardForm(forms.Form):
     """Only draws the choices; the view reads the query string itself (a county outside the
     scope answers 404 there, before any form), so an invalid value never changes the figures."""
 
-    city = OrganizationChoiceField(label=_("city"), required=False)
+    city = OrganizationChoiceField(label=Organization.Kind.CITY_FEDERATION.label, required=False)
     county = OrganizationChoiceField(label=_("county/district"), required=False)
     period = forms.ChoiceField(label=_("period"), choices=periods.CHOICES, required=False)
     month = forms.ChoiceField(label=_("month"), required=False)
