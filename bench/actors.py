@@ -50,11 +50,14 @@ class Actor:
     user: object
 
 
-def pick_sample() -> Sample | None:
-    """The county and union the benchmark works in, and one active member of that union."""
+def pick_sample(county_code: str = "") -> Sample | None:
+    """The county and union the benchmark works in, and one active member of that union.
+    `county_code` names the county (on province data: the reference city's, which alone
+    holds every app's demo data); by default the one with the most current members."""
+    in_county = {"organization__county__code": county_code} if county_code else {}
     biggest_county = (
         OrganizationMemberCount.objects.filter(joined_year=OrganizationMemberCount.ALL_YEARS,
-                                               organization__county__isnull=False)
+                                               organization__county__isnull=False, **in_county)
         .values("organization__county_id")
         .annotate(n=Sum(F("active") + F("retained")))
         .order_by("-n", "organization__county_id")

@@ -59,9 +59,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-http", action="store_true", help="pages in process only (no gunicorn)")
         parser.add_argument("--no-subprocess", action="store_true",
                             help="run imports in this process (peak memory then includes the benchmark's)")
+        parser.add_argument("--county", default="", help="the county to work in (code; default: the biggest)")
         parser.add_argument("--growth", nargs="+", metavar="JSON", help="print the cost-growth table of earlier runs")
 
-    def handle(self, *args, quick, repeats, output, skip_imports, no_http, no_subprocess, growth, **options):
+    def handle(self, *args, quick, repeats, output, skip_imports, no_http, no_subprocess, growth, county,
+               **options):
         if growth:
             runs = [json.loads(Path(p).read_text(encoding="utf-8")) for p in growth]
             self.stdout.write("\n".join(report.growth_table(runs)))
@@ -69,7 +71,7 @@ class Command(BaseCommand):
         plan = dict(QUICK if quick else FULL)
         if repeats:
             plan["repeats"] = repeats
-        sample = actor_lib.pick_sample()
+        sample = actor_lib.pick_sample(county)
         if sample is None:
             raise CommandError("No members to measure: run `python manage.py seed_demo --scale city` first.")
         started = time.monotonic()
