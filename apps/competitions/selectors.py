@@ -68,14 +68,23 @@ def visible_county(user, code: str) -> Organization | None:
             .first())
 
 
+def _leads_to_organization(model, via: str) -> bool:
+    for name in via.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model is Organization
+
+
 def _in_county(queryset: QuerySet, via: str, county: Organization | None) -> QuerySet:
     """Rows whose organization (through `via`) lies in the county; the city federation as
     the "county" means rows of organizations directly at city level (no county)."""
     if county is None:
         return queryset
     if county.kind == Organization.Kind.CITY_FEDERATION:
-        # This city's own level only, not its province's or a sibling city's (issue 21).
-        return queryset.filter(**{f"{via}__county__isnull": True, f"{via}__path__startswith": county.path})
+        no_county = queryset.filter(**{f"{via}__county__isnull": True})
+        if _leads_to_organization(queryset.model, via):
+            # This city's own level only, not its province's or a sibling city's (issue 21).
+            return no_county.filter(**{f"{via}__path__startswith": county.path})
+        return no_county  # an employer has no path: the actor's scope keeps it in the city
     return queryset.filter(**{f"{via}__county": county})
 
 
