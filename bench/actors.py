@@ -36,23 +36,28 @@ class Sample:
     # None when the union has none (that page is then reported "not built").
     hardship_file_id: int | None = None
     hardship_id_suffix: str = ""
+    # The provincial federation above the city, when the data has one (seed_demo --scale province).
+    province: Organization | None = None
 
     def organization_for(self, actor: str) -> Organization:
         """The organization whose page each user opens: their own."""
-        return {"city": self.city, "county": self.county}.get(actor, self.union)
+        return {"province": self.province, "city": self.city, "county": self.county}.get(actor, self.union)
 
 
 @dataclass
 class Actor:
-    key: str  # "city" | "county" | "branch"
+    key: str  # "city" | "county" | "branch" | "province"
     user: object
 
 
-def pick_sample() -> Sample | None:
-    """The county and union the benchmark works in, and one active member of that union."""
+def pick_sample(county_code: str = "") -> Sample | None:
+    """The county and union the benchmark works in, and one active member of that union.
+    `county_code` names the county (on province data: the reference city's, which alone
+    holds every app's demo data); by default the one with the most current members."""
+    in_county = {"organization__county__code": county_code} if county_code else {}
     biggest_county = (
         OrganizationMemberCount.objects.filter(joined_year=OrganizationMemberCount.ALL_YEARS,
-                                               organization__county__isnull=False)
+                                               organization__county__isnull=False, **in_county)
         .values("organization__county_id")
         .annotate(n=Sum(F("active") + F("retained")))
         .order_by("-n", "organization__county_id")
@@ -81,21 +86,37 @@ def pick_sample() -> Sample | None:
     )
     return Sample(county=county, union=union, member_id=member.pk, id_number=member.id_number,
                   name=member.name, union_members=biggest_union["n"],
-                  city=Organization.objects.filter(parent__isnull=True).order_by("id").first(),
+                  city=_city_of(county),
+                  province=Organization.objects.filter(kind=Organization.Kind.PROVINCE_FEDERATION).order_by("id").first(),
                   county_members=biggest_county["n"], fragment2=three[1:3],
                   fragment3=four[1:4] if four else three[-3:],
                   hardship_file_id=file[0] if file else None, hardship_id_suffix=file[1][-4:] if file else "")
 
 
-def make_actors(sample: Sample, *, prefix: str = "benchmark") -> list[Actor]:
-    """One user per scope level; the benchmark calls it inside a transaction that is rolled back."""
+def _city_of(county: Organization) -> Organization | None:
+    """The city federation the county lies in (the root of the tree when no province is above)."""
+    cities = Organization.objects.filter(kind=Organization.Kind.CITY_FEDERATION)
+    return (next((c for c in cities.filter(pk=county.parent_id)), None)
+            or cities.filter(path__in=_ancestor_paths(county.path)).first()
+            or Organization.objects.filter(parent__isnull=True).order_by("id").first())
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[:n]) + "/" for n in range(1, len(codes))]
+
+
+def make_actors(sample: Sample, *, prefix: str = "benchmark", with_province: bool = False) -> list[Actor]:
+    """One user per scope level (city, county, branch, then the province's when asked and the
+    data has one); the benchmark calls it inside a transaction that is rolled back."""
     User = get_user_model()
-    city = Organization.objects.filter(parent__isnull=True).order_by("id").first()
     specs = [
-        ("city", Role.CITY_STAFF, city),
+        ("city", Role.CITY_STAFF, sample.city),
         ("county", Role.COUNTY_STAFF, sample.county),
         ("branch", Role.BRANCH_OFFICER, sample.union),
     ]
+    if with_province and sample.province is not None:
+        specs.append(("province", Role.CITY_STAFF, sample.province))
     actors = []
     for key, role, organization in specs:
         user = User.objects.create(username=f"{prefix}-{key}", role=role, organization=organization)

@@ -17,7 +17,7 @@ import requests
 from django.conf import settings
 
 from .loadtest import drop_users, log_in, make_users, wait_until_up
-from .pages import ACTORS, PAGES, part_name, part_target_ms, partials_loaded_by, resolve
+from .pages import ACTORS, PAGES, measured_by, part_name, part_target_ms, partials_loaded_by, resolve
 from .stats import time_parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +94,7 @@ def measure_pages_over_http(sample, *, repeats: int, warmup: int, port: int = 87
         wait_until_up(base)
         for actor, key in zip(ACTORS, keys, strict=True):
             session = _session(base, key)
-            for page in PAGES:
+            for page in (p for p in PAGES if measured_by(p, actor)):
                 row = _measure(session, base, page, sample, actor, repeats=repeats, warmup=warmup)
                 say(f"    http {actor:7} {page.label:50} {row['status']:10} {row.get('timing', {}).get('p95_ms', '')}")
                 results["pages"].append(row)

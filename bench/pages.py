@@ -131,7 +131,14 @@ PAGES = [
     # ... and one month (last month: whole, and counted from the roll, not the kept yearly counts).
     Page("dashboard_month", "dashboard, last month", ("dashboard", "dashboard:index", "dashboard:dashboard"),
          params=lambda s, a: {"period": "month", "month": _last_month()}, targets_ms=300),
+    # Issue 21: a province user's dashboard for the sample's city (the city picked in the form).
+    Page("dashboard_city", "dashboard, one city picked", ("dashboard", "dashboard:index", "dashboard:dashboard"),
+         params=lambda s, a: {"city": s.city.code}, targets_ms=300),
 ]
+# The province user (issue 21) times the dashboards only: every other page is timed as a
+# city, a county and a branch user, whose scopes do not grow with the number of cities.
+PROVINCE_PAGES = {"dashboard", "dashboard_month", "dashboard_city"}
+ACTOR_ONLY_PAGES = {"dashboard_city": "province"}
 
 
 def _last_month_first() -> datetime.date:
@@ -251,11 +258,19 @@ class PageFailed(Exception):
     """A page answered something other than 200."""
 
 
+def measured_by(page: Page, actor: str) -> bool:
+    if actor == "province":
+        return page.key in PROVINCE_PAGES
+    return ACTOR_ONLY_PAGES.get(page.key, actor) == actor
+
+
 def measure_pages(actors: list[Actor], sample: Sample, *, repeats: int, warmup: int, say=print, only=None):
     results = []
     for actor in actors:
         client = logged_in_client(actor.user)
         for page in only or PAGES:
+            if not measured_by(page, actor.key):
+                continue
             result = measure_page(page, actor, client, sample, repeats=repeats, warmup=warmup)
             say(f"    {actor.key:7} {page.label:50} {result.status:10} {result.timing.get('p95_ms', '')}")
             results.append(result)

@@ -209,7 +209,8 @@ def growth_table(runs: list[dict]) -> list[str]:
             for part in r.get("parts", []):
                 figures[("  ↳ " + part["label"], r["actor"])] = part["timing"]["p50_ms"]
         keyed.append(figures)
-    for key in keyed[0]:
+    # Every page of any run, in the order first seen (a province run adds the province user's).
+    for key in dict.fromkeys(k for figures in keyed for k in figures):
         values = [figures.get(key) for figures in keyed]
         growth = ""
         if len(values) >= 2 and values[-1] and values[min(1, len(values) - 1)]:

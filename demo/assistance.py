@@ -428,8 +428,10 @@ def seed(ctx) -> None:
     existing = HardshipFile.objects.count()
     rng = ctx.rng
     today = timezone.localdate()
-    counties = list(Organization.objects.filter(kind=Organization.Kind.COUNTY_FEDERATION).order_by("code"))
-    city = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
+    # The (first) city and its counties: under a province (seed_demo --scale province) the
+    # root is the province and the other cities' counties are not this city's.
+    city = Organization.objects.filter(kind=Organization.Kind.CITY_FEDERATION).order_by("pk").first()
+    counties = list(Organization.objects.filter(kind=Organization.Kind.COUNTY_FEDERATION, parent=city).order_by("code"))
     if not counties or city is None:
         ctx.say("  assistance: no organizations yet, skipped")
         return

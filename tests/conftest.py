@@ -33,8 +33,9 @@ def tree(db) -> Tree:
     return build_tree()
 
 
-def build_tree() -> Tree:
-    city = OrganizationFactory(code="C", name="临沂市总工会", kind=K.CITY_FEDERATION)
+def build_tree(province: Organization | None = None) -> Tree:
+    """The tree; with `province`, the city sits under that provincial federation (issue 21)."""
+    city = OrganizationFactory(code="C", name="临沂市总工会", kind=K.CITY_FEDERATION, parent=province)
     county_a = OrganizationFactory(code="CA", name="兰山区总工会", kind=K.COUNTY_FEDERATION, parent=city)
     township_a1 = OrganizationFactory(code="CA1", name="银雀山街道总工会", kind=K.TOWNSHIP_FEDERATION, parent=county_a)
     union_a1a = OrganizationFactory(code="CA1a", name="甲公司工会", parent=township_a1)

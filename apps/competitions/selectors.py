@@ -83,13 +83,23 @@ def visible_county(user, code: str) -> Organization | None:
             .first())
 
 
+def _leads_to_organization(model, via: str) -> bool:
+    for name in via.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model is Organization
+
+
 def _in_county(queryset: QuerySet, via: str, county: Organization | None) -> QuerySet:
     """Rows whose organization (through `via`) lies in the county; the city federation as
     the "county" means rows of organizations directly at city level (no county)."""
     if county is None:
         return queryset
     if county.kind == Organization.Kind.CITY_FEDERATION:
-        return queryset.filter(**{f"{via}__county__isnull": True})
+        no_county = queryset.filter(**{f"{via}__county__isnull": True})
+        if _leads_to_organization(queryset.model, via):
+            # This city's own level only, not its province's or a sibling city's (issue 21).
+            return no_county.filter(**{f"{via}__path__startswith": county.path})
+        return no_county  # an employer has no path: the actor's scope keeps it in the city
     return queryset.filter(**{f"{via}__county": county})
 
 
@@ -461,7 +471,10 @@ def statistics(*, actor, year: int) -> list[StatisticsRow]:
     user sees the city), then the total: seven grouped queries whatever the data's size."""
     visible = visible_organizations(actor)
     counties = list(visible.filter(kind=Organization.Kind.COUNTY_FEDERATION).order_by("code"))
-    city = list(visible.filter(kind=Organization.Kind.CITY_FEDERATION).order_by("code")[:1])
+    # The top of the scope holds the records of no county: the city's own level, or under a
+    # province the province's and its cities' own levels together (one row, the province's).
+    city = list(visible.filter(kind__in=(Organization.Kind.PROVINCE_FEDERATION, Organization.Kind.CITY_FEDERATION))
+                .order_by("depth", "code")[:1])
     rows = {c.pk: StatisticsRow(county=c) for c in city + counties}
     city_key = city[0].pk if city else None
 

@@ -52,7 +52,7 @@ K = Organization.Kind
 HOST_KINDS = {
     Level.CITY: {K.CITY_FEDERATION},
     Level.COUNTY: {K.COUNTY_FEDERATION},
-    Level.ENTERPRISE: set(K.values) - {K.CITY_FEDERATION, K.COUNTY_FEDERATION},
+    Level.ENTERPRISE: set(K.values) - {K.PROVINCE_FEDERATION, K.CITY_FEDERATION, K.COUNTY_FEDERATION},
 }
 # Which roles run (or record) what belongs to a level. Superusers may do everything.
 _CITY = {Role.CITY_STAFF}

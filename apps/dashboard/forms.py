@@ -1,4 +1,5 @@
-"""The dashboard's choice of scope (a county, for users whose scope spans counties) and period."""
+"""The dashboard's choice of scope (a city for province users, a county for users whose scope spans
+counties) and period."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +15,17 @@ class DashboardForm(forms.Form):
     """Only draws the choices; the view reads the query string itself (a county outside the
     scope answers 404 there, before any form), so an invalid value never changes the figures."""
 
+    city = OrganizationChoiceField(label=Organization.Kind.CITY_FEDERATION.label, required=False)
     county = OrganizationChoiceField(label=_("county/district"), required=False)
     period = forms.ChoiceField(label=_("period"), choices=periods.CHOICES, required=False)
     month = forms.ChoiceField(label=_("month"), required=False)
 
-    def __init__(self, *args, actor, months, pick_county: bool, **kwargs):
+    def __init__(self, *args, actor, months, pick_county: bool, pick_city: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if pick_city:  # a province user (issue 21)
+            self.fields["city"].limit_to(actor, kinds=(Organization.Kind.CITY_FEDERATION,))
+        else:
+            del self.fields["city"]
         if pick_county:
             self.fields["county"].limit_to(actor, kinds=(Organization.Kind.COUNTY_FEDERATION,))
         else:

@@ -193,8 +193,9 @@ class DashboardView:
 
     @property
     def has_counties(self) -> bool:
-        """The scope spans counties (the city): per-county charts make sense."""
-        return self.scope is None or self.scope.kind == Organization.Kind.CITY_FEDERATION
+        """The scope spans counties (a city or the province): per-county charts make sense."""
+        return self.scope is None or self.scope.kind in (
+            Organization.Kind.PROVINCE_FEDERATION, Organization.Kind.CITY_FEDERATION)
 
     @property
     def org_code(self) -> str:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from apps.core.middleware import passive_session
 from apps.core.permissions import capability_required, require_capability
 from apps.organizations.models import Organization
-from apps.organizations.scope import get_visible_or_404
+from apps.organizations.scope import get_visible_or_404, narrowed_to
 from apps.organizations.selectors import scope_counts_by_kind
 
 from .cards import cards_for
@@ -44,20 +44,34 @@ def home(request):
 
 def _spans_counties(user) -> bool:
     organization = user.organization
-    return organization is None or organization.kind == Organization.Kind.CITY_FEDERATION
+    return organization is None or organization.kind in (
+        Organization.Kind.PROVINCE_FEDERATION, Organization.Kind.CITY_FEDERATION)
+
+
+def _spans_cities(user) -> bool:
+    organization = user.organization
+    return organization is None or organization.kind == Organization.Kind.PROVINCE_FEDERATION
 
 
 def _dashboard_view(request) -> DashboardView:
-    """Whose figures (the user's organization; a county of theirs when `county` names one —
-    another county answers 404) and which period, from the query string."""
+    """Whose figures (the user's organization; a city of a province user's when `city` names
+    one, a county of theirs when `county` does — one outside the scope answers 404) and which
+    period, from the query string. A chosen city narrows the actor's scope to it, so every
+    figure is the city's exactly as its own staff see it (scope.narrowed_to)."""
     user = request.user
-    scope = user.organization
+    actor, scope = user, user.organization
+    city = request.GET.get("city", "").strip()
+    if city:
+        scope = get_visible_or_404(
+            Organization.objects.filter(kind=Organization.Kind.CITY_FEDERATION), user, via="", code=city
+        )
+        actor = narrowed_to(user, scope)
     code = request.GET.get("county", "").strip()
     if code:
         scope = get_visible_or_404(
-            Organization.objects.filter(kind=Organization.Kind.COUNTY_FEDERATION), user, via="", code=code
+            Organization.objects.filter(kind=Organization.Kind.COUNTY_FEDERATION), actor, via="", code=code
         )
-    return DashboardView(actor=user, scope=scope, period=parse_period(request.GET, today=timezone.localdate()))
+    return DashboardView(actor=actor, scope=scope, period=parse_period(request.GET, today=timezone.localdate()))
 
 
 def _last_months(today: datetime.date, count: int = 24) -> list[datetime.date]:
@@ -88,13 +102,15 @@ def dashboard(request):
     today = timezone.localdate()
     initial = {
         "county": view.county.code if view.county and _spans_counties(request.user) else "",
+        "city": request.GET.get("city", "").strip() if _spans_cities(request.user) else "",
         "period": view.period.kind,
         "month": view.period.start.strftime("%Y-%m") if view.period.kind == "month" else today.strftime("%Y-%m"),
         "from": view.period.start,
         "to": view.period.end,
     }
     form = DashboardForm(
-        initial=initial, actor=request.user, months=_last_months(today), pick_county=_spans_counties(request.user)
+        initial=initial, actor=request.user, months=_last_months(today), pick_county=_spans_counties(request.user),
+        pick_city=_spans_cities(request.user),
     )
     context = _context(view) | {
         "form": form,

@@ -14,7 +14,7 @@ PATH_SEPARATOR = "/"
 
 
 class Organization(models.Model):
-    """A node of the union tree: city → county → township/industry → grassroots.
+    """A node of the union tree: (province →) city → county → township/industry → grassroots.
 
     The tree is a materialized path of codes ("/3713/371302/37130201/"): "this node
     and everything under it" is one range scan on the C-collated unique index of
@@ -24,6 +24,8 @@ class Organization(models.Model):
     """
 
     class Kind(models.TextChoices):
+        # Above the cities when a province runs one portal for all of them (issue 21).
+        PROVINCE_FEDERATION = "province_federation", _("provincial federation of trade unions")
         CITY_FEDERATION = "city_federation", _("city federation of trade unions")
         COUNTY_FEDERATION = "county_federation", _("county/district federation")
         TOWNSHIP_FEDERATION = "township_federation", _("township/street federation")
@@ -50,7 +52,7 @@ class Organization(models.Model):
         related_name="children",
     )
     # The county/district federation the node lies in (itself for a county node,
-    # empty for the city): lets lists filter and group by county without the tree.
+    # empty for the city and the province): lets lists filter and group by county without the tree.
     county = models.ForeignKey(
         "self",
         verbose_name=_("county/district"),

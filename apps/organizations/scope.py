@@ -13,7 +13,8 @@ Two guards, one per way a target arrives:
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -55,11 +56,19 @@ def scope_queryset(queryset: QuerySet, user, *, via: str = "organization") -> Qu
     return queryset.filter(**{lookup: root})
 
 
+class _EqualsAny(Func):
+    """`column = ANY(ARRAY(subquery))`, a condition."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
 def scope_queryset_any(queryset: QuerySet, user, *, vias: tuple[str, ...]) -> QuerySet:
     """Rows whose organization through *any* of `vias` lies in the user's scope (an employer
     is visible through its county, its township or its covering union).
 
-    The same rule as OR-ing scope_queryset(via=...) over each via, written as id subqueries
+    The same rule as OR-ing scope_queryset(via=...) over each via, written as id arrays
     of visible_organizations(): the OR of three LIKE filters over three joined copies of the
     tree cost 160 ms for a county on the city data (30,000 employers); the hashed subqueries
     cost a few ms. The whole city needs no filter.
@@ -69,10 +78,14 @@ def scope_queryset_any(queryset: QuerySet, user, *, vias: tuple[str, ...]) -> Qu
         return queryset.none()
     if root == EVERYTHING:
         return queryset
-    visible = visible_organizations(user).values("pk")
+    visible = ArraySubquery(visible_organizations(user).order_by().values("pk"))
     condition = Q()
     for via in vias:
-        condition |= Q(**{f"{via}__in": visible})
+        # "via = ANY(ARRAY(…))", not "via IN (…)": the IN form is a hashed subplan the
+        # planner can only apply to a scan of the whole table, which under a province
+        # (issue 21) is every city's (210,000 employers: a county's list 48 → 131 ms);
+        # ANY over an array is a bitmap index scan of each via, the scope's rows only (15 ms).
+        condition |= Q(_EqualsAny(F(via), visible))
     return queryset.filter(condition)
 
 
@@ -110,3 +123,26 @@ def require_in_scope(user, **targets: Organization | None) -> None:
     }
     if errors:
         raise ValidationError(errors)
+
+
+class NarrowedActor:
+    """`user` reading as if their scope were `organization`, a part of it (issue 21: a
+    province user's dashboard for one city). Everything but the scope is the user's own
+    (role, capabilities, id); the scope is the organization's subtree, superuser or not,
+    so every selector that starts from the scope reads that city and nothing else.
+    For reads only: services are given the real user."""
+
+    def __init__(self, user, organization: Organization):
+        ensure_visible(user, organization)
+        self._user = user
+        self.organization = organization
+        self.organization_id = organization.pk
+        self.is_superuser = False
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
+def narrowed_to(user, organization: Organization) -> NarrowedActor:
+    """The user with their scope narrowed to `organization` (404 when it lies outside it)."""
+    return NarrowedActor(user, organization)

@@ -41,13 +41,16 @@ def organization_counts_by_county(*, actor) -> dict[int | None, int]:
 
 
 def city_and_county_federations() -> list[Organization]:
-    """The active city federation(s) and county/district federations, in code order: the
-    scopes the monthly statistics are scheduled for (by the system, so no user's scope)."""
-    kinds = (Organization.Kind.CITY_FEDERATION, Organization.Kind.COUNTY_FEDERATION)
+    """The active province (when one runs the portal), city and county/district federations,
+    top down in code order: the scopes the monthly statistics are scheduled for (by the
+    system, so no user's scope)."""
+    kinds = (Organization.Kind.PROVINCE_FEDERATION, Organization.Kind.CITY_FEDERATION,
+             Organization.Kind.COUNTY_FEDERATION)
     return list(Organization.objects.filter(kind__in=kinds, status=Organization.Status.ACTIVE).order_by("depth", "code"))
 
 
 FEDERATION_KINDS = (
+    Organization.Kind.PROVINCE_FEDERATION,
     Organization.Kind.CITY_FEDERATION,
     Organization.Kind.COUNTY_FEDERATION,
     Organization.Kind.TOWNSHIP_FEDERATION,

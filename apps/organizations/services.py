@@ -18,10 +18,13 @@ from .scope import ensure_visible, require_in_scope
 
 K = Organization.Kind
 
-# Which kinds may sit directly under which. The city federation is the only root;
+# Which kinds may sit directly under which. The city federation is the root, or the
+# provincial federation above several cities when a province runs the portal;
 # county/district federations sit only under the city, so nothing at county level or
 # above can be created under a township; grassroots unions may hold sub-unions.
 ALLOWED_CHILDREN: dict[str, tuple[str, ...]] = {
+    # A provincial federation (issue 21) holds the cities and its own industry unions.
+    K.PROVINCE_FEDERATION: (K.CITY_FEDERATION, K.INDUSTRY_FEDERATION, K.GRASSROOTS),
     K.CITY_FEDERATION: (
         K.COUNTY_FEDERATION, K.INDUSTRY_FEDERATION, K.REGIONAL_FEDERATION, K.GRASSROOTS, K.JOINT_GRASSROOTS,
     ),
@@ -35,13 +38,13 @@ ALLOWED_CHILDREN: dict[str, tuple[str, ...]] = {
     K.JOINT_GRASSROOTS: (K.GRASSROOTS,),
     K.VILLAGE: (),
 }
-ROOT_KINDS: tuple[str, ...] = (K.CITY_FEDERATION,)
+ROOT_KINDS: tuple[str, ...] = (K.CITY_FEDERATION, K.PROVINCE_FEDERATION)
 # Kinds that define a level of the tree (the city, a county's subtree): never changed by an edit.
-LEVEL_KINDS = frozenset({K.CITY_FEDERATION, K.COUNTY_FEDERATION})
+LEVEL_KINDS = frozenset({K.PROVINCE_FEDERATION, K.CITY_FEDERATION, K.COUNTY_FEDERATION})
 
 
 def allowed_child_kinds(parent: Organization | None) -> tuple[str, ...]:
-    """The kinds a new node under `parent` may have (None: a root, i.e. the city federation)."""
+    """The kinds a new node under `parent` may have (None: a root, i.e. the city or provincial federation)."""
     if parent is None:
         return ROOT_KINDS
     return ALLOWED_CHILDREN.get(parent.kind, ())

@@ -14,8 +14,9 @@ from apps.organizations.services import (
 K = Organization.Kind
 
 
-def test_only_the_city_federation_can_be_a_root():
-    assert allowed_child_kinds(None) == (K.CITY_FEDERATION,)
+def test_only_the_city_or_a_provincial_federation_can_be_a_root():
+    """A portal serves one city, or a province's cities under its 省总工会 (issue 21)."""
+    assert allowed_child_kinds(None) == (K.CITY_FEDERATION, K.PROVINCE_FEDERATION)
 
 
 def test_nothing_at_county_level_or_above_fits_under_a_township(tree):
@@ -28,7 +29,9 @@ def test_nothing_at_county_level_or_above_fits_under_a_township(tree):
 def test_county_federations_sit_only_under_the_city():
     holders = [parent for parent, kinds in ALLOWED_CHILDREN.items() if K.COUNTY_FEDERATION in kinds]
     assert holders == [K.CITY_FEDERATION]
-    assert all(K.CITY_FEDERATION not in kinds for kinds in ALLOWED_CHILDREN.values())
+    # A city sits at the top or under its province, nowhere else; a province only at the top.
+    assert [p for p, kinds in ALLOWED_CHILDREN.items() if K.CITY_FEDERATION in kinds] == [K.PROVINCE_FEDERATION]
+    assert all(K.PROVINCE_FEDERATION not in kinds for kinds in ALLOWED_CHILDREN.values())
 
 
 def test_county_staff_adds_a_township_under_their_county_with_history(tree, county_staff):

@@ -59,12 +59,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-http", action="store_true", help="pages in process only (no gunicorn)")
         parser.add_argument("--no-subprocess", action="store_true",
                             help="run imports in this process (peak memory then includes the benchmark's)")
+        parser.add_argument("--county", default="", help="the county to work in (code; default: the biggest)")
         parser.add_argument("--growth", nargs="+", metavar="JSON", help="print the cost-growth table of earlier runs")
         parser.add_argument("--pages", nargs="+", metavar="KEY",
                             help="only these pages (bench/pages.py keys, a prefix such as event_ takes all its pages), "
                                  "in process, and print their table: a quick rerun after changing one app")
 
-    def handle(self, *args, quick, repeats, output, skip_imports, no_http, no_subprocess, growth, **options):
+    def handle(self, *args, quick, repeats, output, skip_imports, no_http, no_subprocess, growth, county,
+               **options):
         if growth:
             runs = [json.loads(Path(p).read_text(encoding="utf-8")) for p in growth]
             self.stdout.write("\n".join(report.growth_table(runs)))
@@ -72,7 +74,7 @@ class Command(BaseCommand):
         plan = dict(QUICK if quick else FULL)
         if repeats:
             plan["repeats"] = repeats
-        sample = actor_lib.pick_sample()
+        sample = actor_lib.pick_sample(county)
         if sample is None:
             raise CommandError("No members to measure: run `python manage.py seed_demo --scale city` first.")
         if options.get("pages"):
@@ -81,7 +83,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         results = {"started_at": timezone.now().isoformat(), "quick": quick, "plan": plan,
                    "machine": report.machine(), "data": data_sizes(),
-                   "sample": {"county": sample.county.code, "county_members": sample.county_members,
+                   "sample": {"province": sample.province.code if sample.province else None,
+                              "city": sample.city.code, "county": sample.county.code, "county_members": sample.county_members,
                               "union": sample.union.code, "union_members": sample.union_members,
                               "fragments": [sample.fragment2, sample.fragment3]}}
         self.stdout.write(f"Data: {results['data']}; county {sample.county.code} ({sample.county_members} current "
@@ -89,7 +92,8 @@ class Command(BaseCommand):
         # The test client's host and plain HTTP; production settings otherwise unchanged (DEBUG stays off).
         with override_settings(ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
             results["pages"] = [r.as_dict() for r in compare.rolled_back(
-                lambda: pages.measure_pages(actor_lib.make_actors(sample), sample, repeats=plan["repeats"],
+                lambda: pages.measure_pages(actor_lib.make_actors(sample, with_province=True), sample,
+                                            repeats=plan["repeats"],
                                             warmup=plan["warmup"], say=self.stdout.write))]
             self.stdout.write("  county export, request to file ready …")
             results["export"] = compare.rolled_back(
@@ -98,7 +102,8 @@ class Command(BaseCommand):
         results["admin"] = compare.rolled_back(lambda: self._admin(sample, plan))
         results["http"] = None if no_http else http.measure_pages_over_http(
             sample, repeats=plan["http_repeats"], warmup=plan["warmup"], say=self.stdout.write)
-        results["reports"] = generated_reports.measure_reports(city_code(), say=self.stdout.write)
+        results["reports"] = generated_reports.measure_reports(
+            sample.city.code, say=self.stdout.write, province_code=sample.province.code if sample.province else None)
         if skip_imports:
             results["imports"], results["import_export"], results["copy"], results["mixed_import"] = [], None, [], None
         else:
@@ -182,12 +187,6 @@ class Command(BaseCommand):
                 seconds, written = compare.import_export_seconds(files[0].path, sample.union, bulk=bulk)
                 results["import_export"][key] = {"rows": files[0].rows, "seconds": seconds, "written": written,
                                                  "rows_per_second": round(files[0].rows / seconds)}
-
-
-def city_code() -> str:
-
-    roots = Organization.objects.filter(parent__isnull=True).order_by("id")
-    return roots.values_list("code", flat=True).first()
 
 
 def data_sizes() -> dict:

@@ -1,4 +1,5 @@
-"""Demo data: `python manage.py seed_demo --scale small|city [--multiple N]`.
+"""Demo data: `python manage.py seed_demo --scale small|city [--multiple N]`, or
+`--scale province [--cities N]` (N copies of the city under a provincial federation, demo/province.py).
 
 `--multiple N` (city only; for the benchmark's cost-growth table, issue 15) gives the same
 organizations and ledger N times the city's members.
@@ -15,7 +16,9 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from demo import accounts, assistance, competitions, employers, events, members, organizations, reports, transfers
+from demo import (
+    accounts, assistance, competitions, employers, events, members, organizations, province, reports, transfers,
+)
 
 # Order matters: later steps read what earlier ones made.
 DEMO_STEPS = [organizations, employers, members, accounts, transfers, assistance, competitions, events, reports]
@@ -38,20 +41,25 @@ class Command(BaseCommand):
     help = "Create demo data shaped like the reference city (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["small", "city"], default="small")
+        parser.add_argument("--scale", choices=["small", "city", "province"], default="small")
         parser.add_argument("--seed", type=int, default=20261124, help="random seed (deterministic output)")
         parser.add_argument("--multiple", type=int, default=1,
                             help="city only: N times the city's members in the same organizations (benchmark)")
+        parser.add_argument("--cities", type=int, default=province.DEFAULT_CITIES,
+                            help=f"province only: cities under the province (1-{province.MAX_CITIES}; "
+                                 f"{province.DEFAULT_CITIES} make about 6 million members)")
 
-    def handle(self, *args, scale, seed, multiple, **options):
+    def handle(self, *args, scale, seed, multiple, cities, **options):
         if multiple < 1 or (multiple > 1 and scale != "city"):
             raise CommandError("--multiple takes a whole number of at least 1, with --scale city")
+        if not 1 <= cities <= province.MAX_CITIES:
+            raise CommandError(f"--cities takes 1 to {province.MAX_CITIES}")
         ctx = DemoContext(scale=scale, rng=random.Random(seed), out=self, multiple=multiple)
-        for module in DEMO_STEPS:
-            started = time.monotonic()
-            module.seed(ctx)
-            step = module.__name__.removeprefix("demo.")
-            self.stdout.write(f"  {step}: {time.monotonic() - started:.1f}s")
+        if scale == "province":
+            province.seed(ctx, steps=DEMO_STEPS, cities=cities, timed=self._timed)
+        else:
+            for module in DEMO_STEPS:
+                self._timed(module.__name__.removeprefix("demo."), lambda m=module: m.seed(ctx))
         # Bulk loads leave the planner without statistics and the visibility map empty until
         # autovacuum gets to them (never, where it is off): with no statistics "path LIKE
         # '/3713/%'" was estimated at 7 organizations instead of 10,971 (a city user's age
@@ -63,3 +71,8 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
         self.stdout.write(f"  planner statistics and visibility map (VACUUM ANALYZE): {time.monotonic() - started:.1f}s")
+
+    def _timed(self, step: str, run) -> None:
+        started = time.monotonic()
+        run()
+        self.stdout.write(f"  {step}: {time.monotonic() - started:.1f}s")
