@@ -144,7 +144,12 @@ def targets(results: dict) -> list[dict]:
     """Each target the issue names with the figure that decides it (the worst over the users)."""
     pages = [r for r in results["pages"] if r["status"] == "ok"]
     http_pages = [r for r in (results.get("http") or {}).get("pages", []) if r["status"] == "ok"]
-    with_parts = [r for r in pages if r.get("parts")]
+    # The pages that carry a count box (a part with its own target): since every page loads
+    # the notification bell as a part, "has parts" alone took in the dashboard and every list.
+    def with_count_box(rows):
+        return [r for r in rows if any(p.get("target_ms") for p in r.get("parts") or ())]
+
+    with_parts = with_count_box(pages)
     count_parts = [p for r in with_parts for p in r["parts"] if p.get("target_ms")]
     count_button = [r for r in pages if r["page"] == "member_count"]
     member_http = [r for r in http_pages if r["page"].startswith("member_") and r["page"] != "member_count"]
@@ -159,7 +164,7 @@ def targets(results: dict) -> list[dict]:
     add("pages with their count boxes, together, p95 (in process)",
         _worst(with_parts, lambda r: r["timing"]["p95_ms"]), 100)
     add("pages with their count boxes, together, p95 (HTTP)",
-        _worst([r for r in http_pages if r.get("parts")], lambda r: r["timing"]["p95_ms"]), 100)
+        _worst(with_count_box(http_pages), lambda r: r["timing"]["p95_ms"]), 100)
     add("every other member page, p95 (HTTP; city, county, branch)",
         _worst(member_http, lambda r: r["timing"]["p95_ms"]), 100)
     export = results.get("export") or {}
