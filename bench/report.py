@@ -200,27 +200,32 @@ def target_table(results: dict) -> list[str]:
 
 def growth_table(runs: list[dict]) -> list[str]:
     """p50 of each page (and part) in each run — the median: the p95 of a shared machine is
-    mostly its neighbours — and the growth from the second run to the last (the city to 4×
-    the city): the cost-growth table of docs/PERFORMANCE.md."""
+    mostly its neighbours — and the growth to the last run from the city (the second of
+    three runs: small, city, 4× the city; else the first): the cost-growth table of
+    docs/PERFORMANCE.md."""
     names = [f"{run['data']['members']:,} members" for run in runs]
-    lines = [f"{'page (p50 ms)':56} {'user':7} " + " ".join(f"{n:>18}" for n in names) + f" {'last ÷ 2nd':>10}"]
+    lines = [f"{'page (p50 ms)':56} {'user':7} " + " ".join(f"{n:>18}" for n in names)
+             + f" {'last ÷ 2nd' if len(runs) >= 3 else 'last ÷ 1st':>10}"]
     keyed = []
     for run in runs:
         figures = {}
         for r in run["pages"]:
             if r["status"] != "ok":
                 continue
-            figures[(r["label"], r["actor"])] = r["timing"]["p50_ms"]
-            for part in r.get("parts", []):
-                figures[("  ↳ " + part["label"], r["actor"])] = part["timing"]["p50_ms"]
+            figures[(r["label"], "", r["actor"])] = r["timing"]["p50_ms"]
+            for part in r.get("parts", []):  # keyed by their page too: every page has a "page" part
+                figures[(r["label"], part["label"], r["actor"])] = part["timing"]["p50_ms"]
         keyed.append(figures)
+    # The growth from the city: the second of three runs (small, city, 4×), else the first.
+    base = 1 if len(runs) >= 3 else 0
     # Every page of any run, in the order first seen (a province run adds the province user's).
     for key in dict.fromkeys(k for figures in keyed for k in figures):
         values = [figures.get(key) for figures in keyed]
         growth = ""
-        if len(values) >= 2 and values[-1] and values[min(1, len(values) - 1)]:
-            growth = f"{values[-1] / values[min(1, len(values) - 1)]:10.2f}"
-        lines.append(f"{key[0]:56} {key[1]:7} " + " ".join(f"{v:18.1f}" if v else f"{'—':>18}" for v in values)
+        if len(values) >= 2 and values[-1] and values[base]:
+            growth = f"{values[-1] / values[base]:10.2f}"
+        label = f"  ↳ {key[1]}" if key[1] else key[0]
+        lines.append(f"{label:56} {key[2]:7} " + " ".join(f"{v:18.1f}" if v else f"{'—':>18}" for v in values)
                      + f" {growth}")
     return lines
 
