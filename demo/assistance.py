@@ -45,6 +45,7 @@ from apps.notifications.reminders import run_reminder_rule
 from apps.organizations.models import Organization
 from demo.accounts import DEMO_COUNTY
 from demo.members import PersonFactory
+from demo.organizations import CITY_CODE
 
 from . import reference_year
 from .reference_year import HOUSEHOLDS_VISITED, PROBLEMS_SOLVED, scaled
@@ -428,9 +429,11 @@ def seed(ctx) -> None:
     existing = HardshipFile.objects.count()
     rng = ctx.rng
     today = timezone.localdate()
-    # The (first) city and its counties: under a province (seed_demo --scale province) the
-    # root is the province and the other cities' counties are not this city's.
-    city = Organization.objects.filter(kind=Organization.Kind.CITY_FEDERATION).order_by("pk").first()
+    # The reference city and its counties: under a province (seed_demo --scale province) the
+    # root is the province and the other cities' counties are not this city's; beside a test's
+    # own tree the first city by pk may be the test's, whose counties hold none of the demo's unions.
+    cities = Organization.objects.filter(kind=Organization.Kind.CITY_FEDERATION)
+    city = cities.filter(code=CITY_CODE).first() or cities.order_by("pk").first()
     counties = list(Organization.objects.filter(kind=Organization.Kind.COUNTY_FEDERATION, parent=city).order_by("code"))
     if not counties or city is None:
         ctx.say("  assistance: no organizations yet, skipped")
