@@ -20,6 +20,7 @@ from django_tables2.paginators import LazyPaginator
 
 from apps.core.attachments import private_file_response
 from apps.core.forms import add_service_errors
+from apps.core.paging import page_number
 from apps.core.permissions import capability_required
 
 from . import exports, selectors, services
@@ -57,11 +58,7 @@ def show_errors(request, refusal) -> None:
 def lazy_page(rows, request, per_page: int = 50):
     """A page of rows without counting them all (LazyPaginator): "next" while there are more."""
     try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
-    try:
-        return LazyPaginator(rows, per_page).page(number)
+        return LazyPaginator(rows, per_page).page(page_number(request))
     except EmptyPage:
         return LazyPaginator(rows, per_page).page(1)
 

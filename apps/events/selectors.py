@@ -382,7 +382,6 @@ def outreach_totals(*, actor, period: Period, organization: Organization | None 
     their attendees, job fairs with their hires, and every event held with its audience."""
     held = _held(actor, period, organization)
     lecture = Q(kind=EventKind.LECTURE)
-    stream = STREAMED
     # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
     by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
     totals = held.aggregate(
@@ -390,7 +389,7 @@ def outreach_totals(*, actor, period: Period, organization: Organization | None 
         on_site=Coalesce(Sum(ON_SITE), 0), online=Coalesce(Sum(ONLINE), 0),
         lectures=Count("id", filter=lecture), lecture_audience=Coalesce(Sum(ON_SITE + ONLINE, filter=lecture), 0),
         model_worker_lectures=Count("id", filter=lecture & by_model_worker),
-        live_streams=Count("id", filter=stream), live_stream_views=Coalesce(Sum(ONLINE, filter=stream), 0),
+        live_streams=Count("id", filter=STREAMED), live_stream_views=Coalesce(Sum(ONLINE, filter=STREAMED), 0),
         party_lessons=Count("id", filter=Q(kind=EventKind.PARTY_LESSON)),
         legal_lectures=Count("id", filter=Q(kind=EventKind.LEGAL_LECTURE)),
         legal_attendees=Coalesce(Sum(ON_SITE + ONLINE, filter=Q(kind=EventKind.LEGAL_LECTURE)), 0),
@@ -463,13 +462,12 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
                                            "trainings": 0, "sessions": 0, "trainees": 0, "hires": 0,
                                            "found": 0, "rectified": 0, "verified": 0, "overdue": 0, "major": 0})
 
-    stream = STREAMED
     # An IN over the model workers' lecture ids (one hashed subplan), not an EXISTS per event:
     by_model_worker = Q(pk__in=Event.speakers.through.objects.filter(lecturer__is_model_worker=True).values("event_id"))
     groups = list(
         _held(actor, period).values("organization__county", "kind")
         .annotate(events=Count("id"), on_site=Coalesce(Sum(ON_SITE), 0), online=Coalesce(Sum(ONLINE), 0),
-                  streams=Count("id", filter=stream), stream_views=Coalesce(Sum(ONLINE, filter=stream), 0),
+                  streams=Count("id", filter=STREAMED), stream_views=Coalesce(Sum(ONLINE, filter=STREAMED), 0),
                   model_worker=Count("id", filter=by_model_worker),
                   hires=Coalesce(Sum("job_fair__hires"), 0), applicants=Coalesce(Sum("job_fair__applicants"), 0))
         .order_by()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import add_service_errors
+from apps.core.paging import page_number
 from apps.core.permissions import capability_required
 
 from . import return_selectors as selectors
@@ -25,13 +26,6 @@ from .return_export import write_return_xlsx
 from .return_figures import FIGURES
 from .return_forms import CorrectionForm, OpenReturnForm, ReturnSettingsForm, UnitFiguresForm
 from .return_models import ReturnUnit
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 @login_required
@@ -124,7 +118,7 @@ def return_units(request, pk: int):
         county_id = int(request.GET.get("county") or 0) or None
     except ValueError:
         county_id = None
-    page = _page_number(request)
+    page = page_number(request)
     units, has_next = selectors.unit_page(actor=request.user, statistical_return=statistical_return, status=status,
                                           county_id=county_id, page=page)
     counties, total = selectors.county_status_counts(actor=request.user, statistical_return=statistical_return)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.core.forms import add_service_errors
+from apps.core.paging import page_number
 from apps.core.permissions import capability_required
 
 from . import selectors, services
@@ -29,13 +30,6 @@ def _form(request, data=None) -> ReportRequestForm | None:
     form.helper.form_id = "report-request"
     form.helper.add_input(Submit("submit", _("Generate")))
     return form
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 @login_required
@@ -60,7 +54,7 @@ def centre(request):
                 else:
                     messages.info(request, _("This report is already being generated: it is the one in the list."))
                 return redirect(f"{request.path}#report-{report.pk}")
-    page = _page_number(request)
+    page = page_number(request)
     reports, has_next = selectors.centre_page(actor=request.user, page=page)
     return render(request, "reports/centre.html", {
         "form": form, "reports": reports, "page": page, "has_next": has_next, "kinds": report_kinds(),
