@@ -307,6 +307,7 @@ CELERY_TASK_ROUTES = {
     "apps.imports.tasks.validate_import": {"queue": "imports"},
     "apps.imports.tasks.commit_import_task": {"queue": "imports"},
     "apps.reports.tasks.generate_report_task": {"queue": "reports"},
+    "apps.dashboard.tasks.refresh_dashboard_snapshots": {"queue": "reports"},
     "apps.members.tasks.build_member_export_task": {"queue": "reports"},
     "apps.notifications.tasks.send_notification_email_task": {"queue": "notifications"},
     "apps.notifications.tasks.run_reminder_rule_task": {"queue": "notifications"},
@@ -380,6 +381,11 @@ CELERY_BEAT_SCHEDULE = {
     "schedule-monthly-statistics": {
         "task": "apps.reports.tasks.schedule_monthly_statistics",
         "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
+    # The federations' dashboards computed in advance (apps.dashboard.snapshots: never shown
+    # older than 15 minutes, so every 10).
+    "refresh-dashboard-snapshots": {
+        "task": "apps.dashboard.tasks.refresh_dashboard_snapshots", "schedule": crontab(minute="*/10"),
     },
     # Every registered reminder rule (apps.notifications.registry), each idempotent by its key.
     "run-reminder-rules": {

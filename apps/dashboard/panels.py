@@ -30,7 +30,7 @@ from apps.assistance.selectors import (
 from apps.competitions.choices import EnterpriseLevel
 from apps.competitions.choices import Kind as CompetitionKind
 from apps.competitions.selectors import period_figures as competition_figures
-from apps.employers.selectors import county_rates, ledger_figures
+from apps.employers.selectors import ledger_figures
 from apps.events.choices import EventKind, EventStatus
 from apps.events.selectors import dashboard_figures as event_figures
 from apps.members.models import WorkerCategory
@@ -165,7 +165,7 @@ class DashboardView:
         # A union's subtree holds no county: its target is none (and not shown).
         counties = self.counties() if self.has_counties else []
         return self.once("ledger", lambda: ledger_figures(actor=self.actor, county=self.county, periods=self.periods,
-                                                          counties=counties))
+                                                          counties=counties, by_county=self.has_counties))
 
     def activity(self) -> list[dict]:
         """Visits, solved problems and legal aid cases per period (one query for both panels)."""
@@ -287,7 +287,7 @@ def establishment_panel(v: DashboardView) -> PanelData:
     ))
     data = PanelData(figures=figures)
     if v.has_counties:
-        rows = county_rates(actor=v.actor, counties=v.counties())
+        rows = ledger["county_rows"]  # the rate page's rows, from the ledger's one query
         data.charts.append(Chart(
             "rate-by-county", "bar", _("Establishment rate per county/district"), [r.label for r in rows],
             [Series(labels[key], [r.brackets[key].rate or 0 for r in rows],

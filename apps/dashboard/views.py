@@ -17,9 +17,10 @@ from apps.organizations.selectors import scope_counts_by_kind
 from .cards import cards_for
 from .exports import build_panel, panel_response
 from .forms import DashboardForm
-from .panels import DashboardView, build_panels
+from .panels import DashboardView
 from .panels import screen_figures as headline_figures
 from .periods import parse_period
+from .snapshots import REFRESH_MINUTES, panels_for
 
 # The big screen asks for fresh figures this often (htmx polling; the request is passive).
 SCREEN_REFRESH_SECONDS = 300
@@ -83,13 +84,15 @@ def _last_months(today: datetime.date, count: int = 24) -> list[datetime.date]:
 
 
 def _context(view: DashboardView) -> dict:
-    panels = build_panels(view)
+    panels, kept_at = panels_for(view)
     return {
         "view": view,
         "panels": panels,
         "charts": [chart.spec() for built in panels for chart in built.data.charts],
         "screen_figures": headline_figures(panels),
-        "computed_at": timezone.localtime(),
+        "computed_at": timezone.localtime(kept_at or timezone.now()),
+        "kept": kept_at is not None,
+        "refresh_minutes": REFRESH_MINUTES,
     }
 
 

@@ -193,7 +193,7 @@ def _counts(qs, tag: str):
 
 
 def ledger_figures(*, actor, county: Organization | None = None, periods=(),
-                   counties: list[Organization] | None = None) -> dict:
+                   counties: list[Organization] | None = None, by_county: bool = False) -> dict:
     """The ledger's figures for the actor's scope, or one county of it — narrowed exactly as
     the lists' county filters narrow (employer, instructor and site lists, new-sector page):
     - "brackets": {"all"|"25"|"50": Figures(total, covered)} as the rate page counts them
@@ -204,7 +204,11 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=(),
       "site_target": the sum of the counties' minimum targets (admin: targets).
     `counties`: the scope's counties (visible_counties) when the caller has read them already
     (ignored when `county` is given: the target is that county's, which the caller has checked
-    is in scope). Two queries: the employers; the instructors, the sites and the targets."""
+    is in scope). Two queries: the employers; the instructors, the sites and the targets.
+    `by_county` (with `counties`, no `county`): also "county_rows", the rate per county exactly
+    as county_rate_table's rows give it, from the same one query — the employers grouped by county, the
+    scope's figures their sums (every group, a county-less one included, is added), so a
+    spanning scope scans its employers once instead of twice."""
     employers = employers_visible_to(actor).filter(status=Employer.Status.ACTIVE).order_by()
     instructors = instructors_visible_to(actor).filter(status=WorkInstructor.Status.ACTIVE)
     sites = demonstration_sites_visible_to(actor).filter(status=DemonstrationSite.Status.ACTIVE)
@@ -216,12 +220,26 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=(),
     # As the coverage page counts them: new-sector employers with their kind.
     new_sector = Q(is_new_sector=True, new_sector_kind__in=NewSectorKind.values)
     covered = Q(covering_union__isnull=False)
-    row = employers.aggregate(
+    aggregates = {
         **_aggregates(),
-        ns_total=Count("id", filter=new_sector),
-        ns_covered=Count("id", filter=new_sector & covered),
+        "ns_total": Count("id", filter=new_sector),
+        "ns_covered": Count("id", filter=new_sector & covered),
         **{f"est_{i}": Count("id", filter=covered & Q(union_established_on__range=p)) for i, p in enumerate(periods)},
-    )
+    }
+    county_rows = None
+    if by_county and county is None and counties is not None:
+        groups = {g.pop("county"): g for g in employers.values("county").annotate(**aggregates)}
+        row = {name: sum(g[name] for g in groups.values()) for name in aggregates}
+        county_rows = []
+        for c in sorted(counties, key=lambda c: c.code):
+            g = groups.get(c.pk)
+            county_row = RateRow(key=c.pk, label=c.name)
+            if g is not None:
+                for key, _m, _l in BRACKETS:
+                    county_row.brackets[key] = Figures(total=g[f"total_{key}"], covered=g[f"covered_{key}"])
+            county_rows.append(county_row)
+    else:
+        row = employers.aggregate(**aggregates)
     # Instructors, sites and the targets (county, minimum) in one UNION ALL.
     targets_rows = DemonstrationTarget.objects.order_by().annotate(
         tag=Value("target"), key=F("county_id"), n=F("minimum")).values_list("tag", "key", "n")
@@ -247,12 +265,8 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=(),
         "instructors": counted.get("instructors", 0),
         "sites": counted.get("sites", 0),
         "site_target": sum(targets.get(pk, default) for pk in county_pks),
+        "county_rows": county_rows,
     }
-
-
-def county_rates(*, actor, counties: list[Organization] | None = None) -> list[RateRow]:
-    """The rate per county in scope (county_rate_table's rows without the total)."""
-    return county_rate_table(actor=actor, counties=counties)[0]
 
 
 # --- the panel on an organization's page -------------------------------------------------

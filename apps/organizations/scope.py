@@ -12,6 +12,8 @@ Two guards, one per way a target arrives:
   field, so the form says which choice is wrong (`require_in_scope`).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, F, Func, Model, Q, QuerySet
@@ -146,3 +148,24 @@ class NarrowedActor:
 def narrowed_to(user, organization: Organization) -> NarrowedActor:
     """The user with their scope narrowed to `organization` (404 when it lies outside it)."""
     return NarrowedActor(user, organization)
+
+
+@dataclass(frozen=True)
+class ScopeViewer:
+    """Nobody in particular, reading with `organization`'s eyes: exactly what a user of that
+    organization sees (it and everything under it), with no right to change anything. For
+    figures computed without a person asking — a scheduled report, the dashboard's kept
+    figures — that must equal what that organization's own staff see."""
+
+    organization: object
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_superuser: bool = False
+    pk: None = None
+    role: str = ""
+
+    def has_capability(self, capability: str) -> bool:
+        return False
+
+    def get_username(self) -> str:
+        return f"report:{self.organization.code}"

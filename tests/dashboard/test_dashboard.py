@@ -290,11 +290,12 @@ def test_the_comparison_is_the_same_dates_a_year_earlier():
 # session 1 (renewed at most once a minute: not saved here, apps.core.middleware), the user with
 # their organization 1; organizations by kind with the scope's counties 1 (UNION ALL); members 2 (the kept figures;
 # one grouped count of the roll's joining dates for the months and the periods not kept) + the
-# county bars 1 (city); ledger 2 (employers; instructors, sites and targets in one UNION ALL) +
-# county rates 1 (city); files 1; assistance 1; visits, solved problems and legal aid cases 1
+# county bars 1 (city); ledger 2 (employers, grouped by county for the city's rate bars;
+# instructors, sites and targets in one UNION ALL); files 1; assistance 1; visits, solved problems and legal aid cases 1
 # (UNION ALL); labor competitions 1 and events and safety 1 (each a UNION ALL of both periods).
-# City 14, county and union 12; a session renewal (once a minute) adds 1: 15 at most.
-QUERY_BOUND = {"city_staff": 14, "county_staff": 12, "branch_officer": 12}
+# City 13, county and union 12, and for a federation's the look-up of its kept dashboard
+# (snapshots.panels_for: city 14, county 13); a session renewal (once a minute) adds 1: 15 at most.
+QUERY_BOUND = {"city_staff": 14, "county_staff": 13, "branch_officer": 12}
 LAST_YEAR = {"period": "last_year"}
 
 
