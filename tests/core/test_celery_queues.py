@@ -45,6 +45,8 @@ def test_every_task_of_every_app_has_a_queue_of_the_four():
     ("apps.imports.tasks.commit_import_task", "imports"),
     ("apps.reports.tasks.generate_report_task", "reports"),
     ("apps.members.tasks.build_member_export_task", "reports"),
+    # Seconds of reads for every federation every 10 minutes: beside the reports, not the sweepers.
+    ("apps.dashboard.tasks.refresh_dashboard_snapshots", "reports"),
     ("apps.notifications.tasks.send_notification_email_task", "notifications"),
     ("apps.notifications.tasks.run_reminder_rule_task", "notifications"),
     # The sweepers run every minute: never behind a 30-minute import or report.
