@@ -1,6 +1,10 @@
 """Member pages: scope (404 outside), rights (403), masking, bounded queries."""
 
+import datetime
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from apps.accounts.models import SensitiveAccess
@@ -12,6 +16,38 @@ pytestmark = pytest.mark.django_db
 
 def _names(response):
     return {row.record.name for row in response.context["table"].page.object_list}
+
+
+def _cells(response) -> list[list[str]]:
+    """The member table's body cells, as text with the tags inside a cell kept."""
+    body = re.search(r'<table[^>]*id="member-table".*?<tbody[^>]*>(.*?)</tbody>', response.content.decode(), re.S)
+    return [[cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body[1], re.S)]
+
+
+def test_list_rows_show_masked_values_labels_and_dashes_for_empty(tree, city_staff, login):
+    full = MemberFactory(organization=tree.union_a1a, name="<b>王&小红</b>", id_number=id_number_for(7),
+                         phone="13912345678", worker_category="migrant", status=Member.Status.RETAINED,
+                         joined_on=datetime.date(2021, 3, 9))
+    empty = MemberFactory(organization=tree.union_a1b, name="李四", phone="", joined_on=None)
+    sex = {"M": "male", "F": "female"}
+    rows = _cells(login(city_staff).get(reverse("members:list")))
+    assert rows == [
+        [f'<a href="/members/{empty.pk}/">李四</a>', "*" * 14 + empty.id_number[-4:], sex[empty.sex],
+         empty.id_number[6:10], "—", tree.union_a1b.name, "employee", "—", "active"],
+        [f'<a href="/members/{full.pk}/">&lt;b&gt;王&amp;小红&lt;/b&gt;</a>', "*" * 14 + full.id_number[-4:],
+         sex[full.sex], full.id_number[6:10], "139****5678", tree.union_a1a.name,
+         "migrant worker", "2021-03-09", "retained"],
+    ]
+    client = login(city_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"  # the language switcher's choice
+    rows = _cells(client.get(reverse("members:list")))
+    assert [row[6] for row in rows] == ["在职职工", "农民工"] and [row[8] for row in rows] == ["在册", "保留会籍"]
+
+
+def test_list_without_matches_says_so_in_one_row(tree, city_staff, login):
+    rows = _cells(login(city_staff).get(reverse("members:list"), {"q": "没有"}))
+    assert rows == [["No members match."]]
 
 
 def test_branch_officer_lists_only_own_union(tree, branch_officer, login):
