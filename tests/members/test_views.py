@@ -59,6 +59,28 @@ def test_branch_officer_lists_only_own_union(tree, branch_officer, login):
     assert _names(response) == {"甲会员"}
 
 
+def test_branch_officer_list_reads_their_union_alone_while_it_has_no_union_under_it(
+    tree, branch_officer, login, django_assert_max_num_queries
+):
+    """A union with nothing under it is read as "organization = it" (the planner then reads
+    the newest first by member_org_current_id_idx); once a union sits under it, its members
+    are listed too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.organizations.factories import OrganizationFactory
+
+    MemberFactory(organization=tree.union_a1a, name="甲会员")
+    client = login(branch_officer)
+    with CaptureQueriesContext(connection) as captured:
+        assert _names(client.get(reverse("members:list"))) == {"甲会员"}
+    listed = [q["sql"] for q in captured.captured_queries if 'FROM "members_member"' in q["sql"]]
+    assert len(listed) == 1 and f'"members_member"."organization_id" = {tree.union_a1a.pk}' in listed[0]
+    child = OrganizationFactory(code="CA1a1", parent=tree.union_a1a)
+    MemberFactory(organization=child, name="子会员")
+    assert _names(client.get(reverse("members:list"))) == {"甲会员", "子会员"}
+
+
 def test_county_staff_lists_their_county_and_filters_by_subtree_code(tree, county_staff, login):
     MemberFactory(organization=tree.union_a1a, name="甲会员")
     MemberFactory(organization=tree.union_a1b, name="乙会员")
