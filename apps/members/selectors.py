@@ -27,6 +27,7 @@ from apps.organizations.scope import (
     get_visible_or_404,
     is_in_scope,
     scope_queryset,
+    single_organization_scope,
     visible_organizations,
 )
 
@@ -143,6 +144,12 @@ def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = 
     if f.organization is not None and not is_in_scope(actor, f.organization):
         return Member.objects.none()
     qs = _members_in_scope(actor, f.organization)
+    if f.organization is None and (only := single_organization_scope(actor)) is not None:
+        # A union with no union under it: "organization = it" beside the scope's path range
+        # lets the planner read member_org_current_id_idx newest first and stop at the page,
+        # instead of reading every current member of the union and sorting them (the
+        # benchmark's union, 2,224 members: 1.6 ms of SQL -> 0.05 ms, for a 0.15 ms probe).
+        qs = qs.filter(organization_id=only.pk)
     if f.status == STATUS_CURRENT:
         qs = qs.filter(status__in=CURRENT_STATUSES)
     elif f.status:

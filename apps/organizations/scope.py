@@ -104,6 +104,25 @@ def get_visible_or_404(queryset: QuerySet, user, *, via: str = "organization", *
         raise Http404 from exc
 
 
+# Kinds of union that usually have no organization under them; federations always do.
+_USUALLY_LEAVES = frozenset({Organization.Kind.GRASSROOTS, Organization.Kind.JOINT_GRASSROOTS,
+                             Organization.Kind.VILLAGE})
+
+
+def single_organization_scope(user) -> Organization | None:
+    """The user's organization when their scope is that organization alone (no organization
+    under it), else None. A hint for the planner, never a wider or narrower scope: a query
+    keeps scope_queryset's filter and may add `organization = this one`, which then says the
+    same. One index-only probe of parent_id, asked only for the kinds of union that are
+    usually leaves (a federation's scope is never one organization)."""
+    if scope_root_path(user) in (None, EVERYTHING):
+        return None
+    org = user.organization
+    if org.kind not in _USUALLY_LEAVES or Organization.objects.filter(parent_id=org.pk).exists():
+        return None
+    return org
+
+
 def is_in_scope(user, organization: Organization) -> bool:
     root = scope_root_path(user)
     return root is not None and organization.path.startswith(root)

@@ -1,6 +1,10 @@
 """Member pages: scope (404 outside), rights (403), masking, bounded queries."""
 
+import datetime
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from apps.accounts.models import SensitiveAccess
@@ -14,6 +18,38 @@ def _names(response):
     return {row.record.name for row in response.context["table"].page.object_list}
 
 
+def _cells(response) -> list[list[str]]:
+    """The member table's body cells, as text with the tags inside a cell kept."""
+    body = re.search(r'<table[^>]*id="member-table".*?<tbody[^>]*>(.*?)</tbody>', response.content.decode(), re.S)
+    return [[cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body[1], re.S)]
+
+
+def test_list_rows_show_masked_values_labels_and_dashes_for_empty(tree, city_staff, login):
+    full = MemberFactory(organization=tree.union_a1a, name="<b>王&小红</b>", id_number=id_number_for(7),
+                         phone="13912345678", worker_category="migrant", status=Member.Status.RETAINED,
+                         joined_on=datetime.date(2021, 3, 9))
+    empty = MemberFactory(organization=tree.union_a1b, name="李四", phone="", joined_on=None)
+    sex = {"M": "male", "F": "female"}
+    rows = _cells(login(city_staff).get(reverse("members:list")))
+    assert rows == [
+        [f'<a href="/members/{empty.pk}/">李四</a>', "*" * 14 + empty.id_number[-4:], sex[empty.sex],
+         empty.id_number[6:10], "—", tree.union_a1b.name, "employee", "—", "active"],
+        [f'<a href="/members/{full.pk}/">&lt;b&gt;王&amp;小红&lt;/b&gt;</a>', "*" * 14 + full.id_number[-4:],
+         sex[full.sex], full.id_number[6:10], "139****5678", tree.union_a1a.name,
+         "migrant worker", "2021-03-09", "retained"],
+    ]
+    client = login(city_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"  # the language switcher's choice
+    rows = _cells(client.get(reverse("members:list")))
+    assert [row[6] for row in rows] == ["在职职工", "农民工"] and [row[8] for row in rows] == ["在册", "保留会籍"]
+
+
+def test_list_without_matches_says_so_in_one_row(tree, city_staff, login):
+    rows = _cells(login(city_staff).get(reverse("members:list"), {"q": "没有"}))
+    assert rows == [["No members match."]]
+
+
 def test_branch_officer_lists_only_own_union(tree, branch_officer, login):
     MemberFactory(organization=tree.union_a1a, name="甲会员")
     MemberFactory(organization=tree.union_a1b, name="乙会员")
@@ -21,6 +57,28 @@ def test_branch_officer_lists_only_own_union(tree, branch_officer, login):
     response = login(branch_officer).get(reverse("members:list"))
     assert response.status_code == 200
     assert _names(response) == {"甲会员"}
+
+
+def test_branch_officer_list_reads_their_union_alone_while_it_has_no_union_under_it(
+    tree, branch_officer, login, django_assert_max_num_queries
+):
+    """A union with nothing under it is read as "organization = it" (the planner then reads
+    the newest first by member_org_current_id_idx); once a union sits under it, its members
+    are listed too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.organizations.factories import OrganizationFactory
+
+    MemberFactory(organization=tree.union_a1a, name="甲会员")
+    client = login(branch_officer)
+    with CaptureQueriesContext(connection) as captured:
+        assert _names(client.get(reverse("members:list"))) == {"甲会员"}
+    listed = [q["sql"] for q in captured.captured_queries if 'FROM "members_member"' in q["sql"]]
+    assert len(listed) == 1 and f'"members_member"."organization_id" = {tree.union_a1a.pk}' in listed[0]
+    child = OrganizationFactory(code="CA1a1", parent=tree.union_a1a)
+    MemberFactory(organization=child, name="子会员")
+    assert _names(client.get(reverse("members:list"))) == {"甲会员", "子会员"}
 
 
 def test_county_staff_lists_their_county_and_filters_by_subtree_code(tree, county_staff, login):

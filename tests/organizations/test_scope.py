@@ -10,6 +10,7 @@ from apps.organizations.scope import (
     is_in_scope,
     require_in_scope,
     scope_queryset_any,
+    single_organization_scope,
     visible_organizations,
 )
 from tests.employers.factories import EmployerFactory
@@ -81,3 +82,15 @@ def test_a_service_guard_answers_404_for_the_object_and_a_field_error_for_a_form
     with pytest.raises(ValidationError) as refused:
         require_in_scope(branch_officer, organization=tree.union_a1b, parent=tree.union_a1a, other=None)
     assert set(refused.value.message_dict) == {"organization"}
+
+
+def test_single_organization_scope_is_a_union_with_nothing_under_it(tree, branch_officer, city_staff,
+                                                                     county_staff, superuser):
+    from tests.organizations.factories import OrganizationFactory
+
+    assert single_organization_scope(branch_officer) == tree.union_a1a
+    # federations, the whole tree and a union that has a union under it are more than one
+    assert single_organization_scope(city_staff) is None and single_organization_scope(county_staff) is None
+    assert single_organization_scope(superuser) is None
+    OrganizationFactory(code="CA1a1", parent=tree.union_a1a)
+    assert single_organization_scope(branch_officer) is None
