@@ -55,7 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("--quick", action="store_true",
                             help="CI-size smoke run: few repeats, small files")
         parser.add_argument("--repeats", type=int, help="timed requests per page and user")
-        parser.add_argument("--output", default=str(settings.BASE_DIR / "benchmark-results" / "latest.json"))
+        parser.add_argument("--output", default=None,
+                            help="the JSON (and .md) of the run (default benchmark-results/latest.json); with "
+                                 "--pages only when given: the pages' figures, which --growth reads")
         parser.add_argument("--skip-imports", action="store_true", help="no roster imports or import comparisons")
         parser.add_argument("--no-http", action="store_true", help="pages in process only (no gunicorn)")
         parser.add_argument("--no-subprocess", action="store_true",
@@ -80,8 +82,9 @@ class Command(BaseCommand):
             raise CommandError("No members to measure: run `python manage.py seed_demo --scale city` first.")
         if options.get("pages"):
             self._refresh_dashboards()
-            self._some_pages(sample, plan, options["pages"])
+            self._some_pages(sample, plan, options["pages"], output)
             return
+        output = output or str(settings.BASE_DIR / "benchmark-results" / "latest.json")
         started = time.monotonic()
         results = {"started_at": timezone.now().isoformat(), "quick": quick, "plan": plan,
                    "machine": report.machine(), "data": data_sizes(),
@@ -142,18 +145,28 @@ class Command(BaseCommand):
         self.stdout.write(f"    {written} written in {seconds} s")
         return {"written": written, "seconds": seconds}
 
-    def _some_pages(self, sample, plan, keys) -> None:
+    def _some_pages(self, sample, plan, keys, output) -> None:
         chosen = [page for page in pages.PAGES if any(page.key == key or page.key.startswith(key) for key in keys)]
         if not chosen:
             raise CommandError(f"No page of bench/pages.py matches {keys}.")
         load_before = [round(x, 2) for x in os.getloadavg()]
+        # The province user only when a province page (the dashboards) is asked for, as in a full run.
+        with_province = any(page.key in pages.PROVINCE_PAGES for page in chosen)
         with override_settings(ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
             measured = [r.as_dict() for r in compare.rolled_back(
-                lambda: pages.measure_pages(actor_lib.make_actors(sample), sample, repeats=plan["repeats"],
+                lambda: pages.measure_pages(actor_lib.make_actors(sample, with_province=with_province), sample,
+                                            repeats=plan["repeats"],
                                             warmup=plan["warmup"], say=self.stdout.write, only=chosen))]
         self.stdout.write("\n".join(report.page_table(measured)))
-        self.stdout.write(f"Load average at start {load_before}, at end {[round(x, 2) for x in os.getloadavg()]} "
-                          f"({os.cpu_count()} CPUs)")
+        load_after = [round(x, 2) for x in os.getloadavg()]
+        self.stdout.write(f"Load average at start {load_before}, at end {load_after} ({os.cpu_count()} CPUs)")
+        if output:
+            # The keys --growth reads (data, pages), so a rerun of some pages compares with a full run.
+            report.write_json({"started_at": timezone.now().isoformat(), "plan": plan, "machine": report.machine(),
+                               "data": data_sizes(), "sample": {"city": sample.city.code, "county": sample.county.code},
+                               "pages_only": keys, "pages": measured, "load_average_at_start": load_before,
+                               "load_average_at_end": load_after}, Path(output))
+            self.stdout.write(f"Wrote {output}")
 
     def _admin(self, sample, plan) -> dict:
         admin_user = actor_lib.make_admin_user()
