@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from apps.accounts.models import SensitiveAccess
 from apps.core.history import HistoryEntry, history_entries
+from apps.core.paging import keys_first
 from apps.core.validators import clean_text, normalize_resident_id
 from apps.organizations.models import Organization
 from apps.organizations.scope import (
@@ -167,7 +168,9 @@ def member_list(*, actor, filters: MemberFilters, today: datetime.date | None = 
     if f.joined_to:
         qs = qs.filter(joined_on__lte=f.joined_to)
     qs = search_members(qs, f.q).select_related("organization")
-    return qs if qs.query.order_by else qs.order_by("-id")
+    # Deep pages by their keys first: under a province a county's page 400 otherwise walks
+    # the whole province's members by id (apps.core.paging.KeysFirstQuerySet).
+    return keys_first(qs if qs.query.order_by else qs.order_by("-id"))
 
 
 def member_detail(*, actor, pk: int) -> Member:

@@ -369,3 +369,52 @@ def test_detail_of_a_bulk_loaded_member_without_history_renders(tree, branch_off
     member.history.all().delete()
     response = login(branch_officer).get(reverse("members:detail", args=[member.pk]))
     assert response.status_code == 200 and response.context["history"] == []
+
+
+def _page_ids_by_sql(path: str, *, order: str, limit: int, offset: int) -> list[int]:
+    """A page of the list from its definition: current members under `path`, in `order`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.id FROM members_member m JOIN organizations_organization o ON o.id = m.organization_id "
+            f"WHERE o.path LIKE %s AND m.status IN ('active', 'retained') ORDER BY {order} LIMIT %s OFFSET %s",
+            [path + "%", limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize(("sort", "order"), [("", "m.id DESC"), ("name", "m.name, m.id")])
+def test_a_deep_page_reads_its_keys_first_and_lists_the_rows_of_that_page(tree, county_staff, login, sort, order):
+    """Issue 21: a page after the first is one query that picks the page's ids (LIMIT/OFFSET
+    inside the subquery) and reads only those rows whole, so a county's page 400 under a
+    province does not walk every city's members; the rows are those of the plain page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MemberFactory.create_batch(40, organization=tree.union_a1a)
+    MemberFactory.create_batch(30, organization=tree.union_a1b)
+    MemberFactory.create_batch(20, organization=tree.union_b1)  # another county: never listed
+    MemberFactory(organization=tree.union_a1a, status="withdrawn")  # not current: never listed
+    params = {"page": 2, **({"sort": sort} if sort else {})}
+    with CaptureQueriesContext(connection) as queries:
+        response = login(county_staff).get(reverse("members:list"), params)
+    listed = [row.record.pk for row in response.context["table"].page.object_list]
+    assert listed == _page_ids_by_sql(tree.county_a.path, order=order, limit=25, offset=25)
+    page_queries = [q["sql"] for q in queries.captured_queries if 'FROM "members_member"' in q["sql"]]
+    assert len(page_queries) == 1
+    outer, _, inner = page_queries[0].partition(' IN (SELECT U0."id"')
+    assert "OFFSET 25" in inner and "OFFSET" not in outer and "LIMIT" not in outer
+
+
+def test_the_first_page_stays_one_plain_limit(tree, county_staff, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MemberFactory.create_batch(30, organization=tree.union_a1a)
+    with CaptureQueriesContext(connection) as queries:
+        response = login(county_staff).get(reverse("members:list"))
+    listed = [row.record.pk for row in response.context["table"].page.object_list]
+    assert listed == _page_ids_by_sql(tree.county_a.path, order="m.id DESC", limit=25, offset=0)
+    page_sql = next(q["sql"] for q in queries.captured_queries if 'FROM "members_member"' in q["sql"])
+    assert "LIMIT 26" in page_sql and " IN (SELECT" not in page_sql
