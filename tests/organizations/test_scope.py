@@ -94,3 +94,28 @@ def test_single_organization_scope_is_a_union_with_nothing_under_it(tree, branch
     assert single_organization_scope(superuser) is None
     OrganizationFactory(code="CA1a1", parent=tree.union_a1a)
     assert single_organization_scope(branch_officer) is None
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_scope_never_scans_the_tree_in_parallel(tree, branch_officer):
+    """Issue 21: under a province the tree is big enough for a parallel sequential scan,
+    which the planner prefers by a hair to the path index and which then costs 15-25 ms on
+    every scoped page (migration organizations 0005). Parallel plans made free here, as if
+    the tree were the province's: the members' side may still go parallel, the tree never."""
+    from django.db import connection
+
+    from apps.members.models import Member
+    from apps.organizations.scope import scope_queryset
+
+    qs = scope_queryset(Member.objects.filter(status="active"), branch_officer).select_related("organization")
+    sql, params = qs.order_by("-id")[:26].query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size",
+                        "min_parallel_index_scan_size"):
+            cursor.execute(f"SET LOCAL {setting} = 0")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # no index path: the tree is scanned whole
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan on organizations_organization" in plan
+    assert "Parallel Seq Scan on organizations_organization" not in plan
