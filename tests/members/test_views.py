@@ -418,3 +418,45 @@ def test_the_first_page_stays_one_plain_limit(tree, county_staff, login):
     assert listed == _page_ids_by_sql(tree.county_a.path, order="m.id DESC", limit=25, offset=0)
     page_sql = next(q["sql"] for q in queries.captured_queries if 'FROM "members_member"' in q["sql"])
     assert "LIMIT 26" in page_sql and " IN (SELECT" not in page_sql
+
+
+def _page_query(client, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("members:list"), params)
+    listed = [row.record.pk for row in response.context["table"].page.object_list]
+    page_sql = [q["sql"] for q in queries.captured_queries if 'FROM "members_member"' in q["sql"]]
+    assert len(page_sql) == 1
+    return listed, page_sql[0]
+
+
+def test_a_county_sorts_its_own_keys_past_the_deep_offset_the_city_walks_them(
+        tree, county_staff, city_staff, login, monkeypatch):
+    """Issue 21: from DEEP_PAGE_OFFSET a county (or less) orders its keys by an expression no
+    index provides (id + 0), so they come from its own organizations' index and a sort,
+    never a walk of every city's members by id; the city keeps the walk (its share of the
+    table is large); a filter on another column keeps it too. The rows stay the page's."""
+    from apps.members import selectors
+
+    monkeypatch.setattr(selectors, "DEEP_PAGE_OFFSET", 25)
+    MemberFactory.create_batch(40, organization=tree.union_a1a)
+    MemberFactory.create_batch(30, organization=tree.union_a1b, worker_category="new_employment")
+    MemberFactory.create_batch(20, organization=tree.union_b1)
+    expected = _page_ids_by_sql(tree.county_a.path, order="m.id DESC", limit=25, offset=25)
+
+    listed, sql = _page_query(login(county_staff), {"page": 2})
+    assert listed == expected
+    assert 'ORDER BY (U0."id" + 0) DESC LIMIT 26 OFFSET 25' in sql
+
+    listed, sql = _page_query(login(city_staff), {"page": 2, "org": "CA"})  # the city narrowed to the county
+    assert listed == expected
+    assert 'ORDER BY (U0."id" + 0) DESC LIMIT 26 OFFSET 25' in sql
+
+    listed, sql = _page_query(login(city_staff), {"page": 2})
+    assert listed == _page_ids_by_sql(tree.city.path, order="m.id DESC", limit=25, offset=25)
+    assert 'ORDER BY U0."id" DESC LIMIT 26 OFFSET 25' in sql
+
+    _listed, sql = _page_query(login(county_staff), {"page": 2, "worker_category": "new_employment"})
+    assert 'ORDER BY U0."id" DESC LIMIT 26 OFFSET 25' in sql
