@@ -16,8 +16,7 @@ class DashboardSnapshot(models.Model):
     range, a union's dashboard and the xlsx export. In the database rather than in Redis: a
     transaction (and a test) sees its own snapshots only, and a Redis restart loses none.
 
-    `key` names the reader's scope, the organization, the period and the language
-    (snapshots.key); `panels` is the pickled list of (panel key, PanelData) that the page
+    `key` names the organization, the period and the language (snapshots.key); `panels` is the pickled list of (panel key, PanelData) that the page
     renders — written only by this application, never from input.
     """
 

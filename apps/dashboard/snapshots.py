@@ -1,7 +1,7 @@
 """The federations' dashboards computed in advance (models.DashboardSnapshot, issue 19 item 5).
 
-The page asks `panels_for(view)`: a snapshot of the same reader's scope, organization,
-period and language computed less than MAX_AGE ago, or else the panels built now. Only the
+The page asks `panels_for(view)`: a snapshot of the same organization, period and language
+computed less than MAX_AGE ago, or else the panels built now. Only the
 beat task writes snapshots (`refresh_all`, every REFRESH_MINUTES): a GET never writes, so a
 dashboard read stays a read (a replica may serve it, DEPLOYMENT.md).
 
@@ -23,9 +23,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from apps.organizations.models import Organization
 from apps.organizations.scope import ScopeViewer
-from apps.organizations.selectors import city_and_county_federations
+from apps.organizations.selectors import CITY_AND_COUNTY_KINDS, city_and_county_federations
 
 from .models import DashboardSnapshot
 from .panels import PANELS, BuiltPanel, DashboardView, build_panels
@@ -38,9 +37,6 @@ REFRESH_MINUTES = 10
 MAX_AGE = datetime.timedelta(minutes=15)
 # Snapshots of past days (yesterday's "this year") are removed after this.
 KEEP = datetime.timedelta(days=2)
-# The federations city_and_county_federations() gives: the organizations whose dashboards are kept.
-KEPT_KINDS = (Organization.Kind.PROVINCE_FEDERATION, Organization.Kind.CITY_FEDERATION,
-              Organization.Kind.COUNTY_FEDERATION)
 
 
 def key(view: DashboardView, language: str) -> str:
@@ -55,7 +51,7 @@ def key(view: DashboardView, language: str) -> str:
 def panels_for(view: DashboardView) -> tuple[list[BuiltPanel], datetime.datetime | None]:
     """(the panels, when they were computed: None when just now), from a fresh snapshot
     when there is one (only a federation's are kept: no query is spent looking for a union's)."""
-    if view.scope is None or view.scope.kind not in KEPT_KINDS:
+    if view.scope is None or view.scope.kind not in CITY_AND_COUNTY_KINDS:
         return build_panels(view), None
     snapshot = DashboardSnapshot.objects.filter(
         key=key(view, translation.get_language()), computed_at__gte=timezone.now() - MAX_AGE

@@ -77,13 +77,16 @@ def rate_rows(employers: QuerySet, *, group_by: str) -> list[RateRow]:
     """
     counted = employers.filter(status="active").order_by()
     grouped = counted.values(group_by).annotate(**_aggregates())
-    rows = []
-    for record in grouped:
-        row = RateRow(key=record[group_by], label="")
-        for key in BRACKET_KEYS:
-            row.brackets[key] = Figures(total=record[f"total_{key}"], covered=record[f"covered_{key}"])
-        rows.append(row)
-    return rows
+    return [rate_row(record[group_by], "", record) for record in grouped]
+
+
+def rate_row(key, label, record: dict | None) -> RateRow:
+    """A RateRow from one record of _aggregates() (None: no employers, every figure 0)."""
+    row = RateRow(key=key, label=label)
+    if record is not None:
+        for bracket in BRACKET_KEYS:
+            row.brackets[bracket] = Figures(total=record[f"total_{bracket}"], covered=record[f"covered_{bracket}"])
+    return row
 
 
 def total_row(rows: list[RateRow], label) -> RateRow:

@@ -23,7 +23,7 @@ from .models import (
     NewSectorKind,
     WorkInstructor,
 )
-from .rates import BRACKETS, Figures, RateRow, _aggregates, rate_rows, total_row
+from .rates import BRACKETS, Figures, RateRow, _aggregates, rate_row, rate_rows, total_row
 
 EMPLOYER_SCOPE_VIAS = ("county", "township", "covering_union")
 INSTRUCTOR_SCOPE_VIAS = ("county", "sent_by")
@@ -230,14 +230,7 @@ def ledger_figures(*, actor, county: Organization | None = None, periods=(),
     if by_county and county is None and counties is not None:
         groups = {g.pop("county"): g for g in employers.values("county").annotate(**aggregates)}
         row = {name: sum(g[name] for g in groups.values()) for name in aggregates}
-        county_rows = []
-        for c in sorted(counties, key=lambda c: c.code):
-            g = groups.get(c.pk)
-            county_row = RateRow(key=c.pk, label=c.name)
-            if g is not None:
-                for key, _m, _l in BRACKETS:
-                    county_row.brackets[key] = Figures(total=g[f"total_{key}"], covered=g[f"covered_{key}"])
-            county_rows.append(county_row)
+        county_rows = [rate_row(c.pk, c.name, groups.get(c.pk)) for c in sorted(counties, key=lambda c: c.code)]
     else:
         row = employers.aggregate(**aggregates)
     # Instructors, sites and the targets (county, minimum) in one UNION ALL.

@@ -40,13 +40,17 @@ def organization_counts_by_county(*, actor) -> dict[int | None, int]:
     return dict(rows)
 
 
+# The kinds city_and_county_federations() gives.
+CITY_AND_COUNTY_KINDS = (Organization.Kind.PROVINCE_FEDERATION, Organization.Kind.CITY_FEDERATION,
+                         Organization.Kind.COUNTY_FEDERATION)
+
+
 def city_and_county_federations() -> list[Organization]:
     """The active province (when one runs the portal), city and county/district federations,
-    top down in code order: the scopes the monthly statistics are scheduled for (by the
-    system, so no user's scope)."""
-    kinds = (Organization.Kind.PROVINCE_FEDERATION, Organization.Kind.CITY_FEDERATION,
-             Organization.Kind.COUNTY_FEDERATION)
-    return list(Organization.objects.filter(kind__in=kinds, status=Organization.Status.ACTIVE).order_by("depth", "code"))
+    top down in code order: the scopes the monthly statistics are scheduled for and whose
+    dashboards are kept (by the system, so no user's scope)."""
+    return list(Organization.objects.filter(kind__in=CITY_AND_COUNTY_KINDS, status=Organization.Status.ACTIVE)
+                .order_by("depth", "code"))
 
 
 FEDERATION_KINDS = (
