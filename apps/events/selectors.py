@@ -54,8 +54,11 @@ from .models import CalendarFeed, Event, EventPhoto, Hazard, Lecturer, Registrat
 # --- events ---------------------------------------------------------------------------------
 
 
-def events_visible_to(user) -> QuerySet[Event]:
-    return scope_queryset(Event.objects.all(), user)
+def events_visible_to(user, *, ids_first: bool = False) -> QuerySet[Event]:
+    """The events of the user's scope; `ids_first` for a date range read whole (the calendar,
+    the figures of a period): scope_queryset's ids_first. A list's first page walks the date
+    index instead, testing each row's organization, and stops at the page."""
+    return scope_queryset(Event.objects.all(), user, ids_first=ids_first)
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def job_fair_of(event: Event):
 def events_between(*, actor, start: datetime.datetime, end: datetime.datetime) -> list[Event]:
     """Events overlapping [start, end), for the calendar grid and the feed."""
     return list(
-        events_visible_to(actor).filter(starts_at__lt=end, ends_at__gt=start).select_related("venue")
+        events_visible_to(actor, ids_first=True).filter(starts_at__lt=end, ends_at__gt=start).select_related("venue")
         .only("id", "title", "kind", "status", "starts_at", "ends_at", "place", "venue__name", "organization_id")
         .order_by("starts_at", "id")[:500]
     )
@@ -161,7 +164,7 @@ def month_cells(*, actor, start: datetime.datetime, end: datetime.datetime, per_
     tz = timezone.get_current_timezone()
     day = TruncDate("starts_at", tzinfo=tz)
     first = list(
-        events_visible_to(actor).filter(starts_at__gte=start, starts_at__lt=end)
+        events_visible_to(actor, ids_first=True).filter(starts_at__gte=start, starts_at__lt=end)
         .annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]),
                   day_total=Window(Count("id"), partition_by=[day]))
         .filter(rank__lte=per_day)
@@ -254,8 +257,9 @@ def venue_for_change(*, actor, pk: int) -> Venue:
 # --- hazards --------------------------------------------------------------------------------
 
 
-def hazards_visible_to(user) -> QuerySet[Hazard]:
-    return scope_queryset(Hazard.objects.all(), user)
+def hazards_visible_to(user, *, ids_first: bool = False) -> QuerySet[Hazard]:
+    """The hazards of the user's scope; `ids_first` as for events_visible_to (figures over a period)."""
+    return scope_queryset(Hazard.objects.all(), user, ids_first=ids_first)
 
 
 @dataclass(frozen=True)
@@ -355,7 +359,7 @@ def _within(queryset: QuerySet, organization: Organization | None) -> QuerySet:
 
 def _held(actor, period: Period, organization: Organization | None = None) -> QuerySet[Event]:
     start, end = period.bounds()
-    return _within(events_visible_to(actor), organization).filter(
+    return _within(events_visible_to(actor, ids_first=True), organization).filter(
         status=EventStatus.HELD, starts_at__gte=start, starts_at__lt=end)
 
 
@@ -413,7 +417,7 @@ def hazard_totals(*, actor, period: Period, today: datetime.date | None = None,
     """Hazards found in the period, how many are rectified, verified, and overdue today."""
     today = today or timezone.localdate()
     start, end = period.date_bounds()
-    return _within(hazards_visible_to(actor), organization).filter(found_on__gte=start, found_on__lt=end).aggregate(
+    return _within(hazards_visible_to(actor, ids_first=True), organization).filter(found_on__gte=start, found_on__lt=end).aggregate(
         found=Count("id"), rectified=Count("id", filter=Q(rectified_on__isnull=False)),
         verified=Count("id", filter=Q(verified_on__isnull=False)),
         overdue=Count("id", filter=Q(rectified_on__isnull=True, deadline__lt=today)),
@@ -428,7 +432,7 @@ def hazards_by_month(*, actor, period: Period, organization: Organization | None
     them; their sums are its figures), one query."""
     today = today or timezone.localdate()
     start, end = period.date_bounds()
-    rows = (_within(hazards_visible_to(actor), organization).filter(found_on__gte=start, found_on__lt=end)
+    rows = (_within(hazards_visible_to(actor, ids_first=True), organization).filter(found_on__gte=start, found_on__lt=end)
             .annotate(month=ExtractMonth("found_on")).values("month")
             .annotate(found=Count("id"), rectified=Count("id", filter=Q(rectified_on__isnull=False)),
                       overdue=Count("id", filter=Q(rectified_on__isnull=True, deadline__lt=today))).order_by())
@@ -505,7 +509,7 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
             cell[f] += g[f]
 
     # Scoped through the event's organizer: one join chain, not a second scan of the events.
-    figures = scope_queryset(TrainingFigure.objects.all(), actor, via="event__organization").filter(
+    figures = scope_queryset(TrainingFigure.objects.all(), actor, via="event__organization", ids_first=True).filter(
         event__status=EventStatus.HELD, event__kind=EventKind.SAFETY_TRAINING, event__starts_at__gte=start,
         event__starts_at__lt=end)
     for r in figures.values("event__organization__county").annotate(sessions=Sum("sessions"),
@@ -515,7 +519,7 @@ def statistics_page(*, actor, period: Period, today: datetime.date | None = None
         county["trainees"] += r["trainees"]
 
     first, last = period.date_bounds()
-    for r in hazards_visible_to(actor).filter(found_on__gte=first, found_on__lt=last).values(
+    for r in hazards_visible_to(actor, ids_first=True).filter(found_on__gte=first, found_on__lt=last).values(
         "organization__county"
     ).annotate(found=Count("id"), rectified=Count("id", filter=Q(rectified_on__isnull=False)),
                verified=Count("id", filter=Q(verified_on__isnull=False)),
@@ -556,8 +560,8 @@ def dashboard_figures(*, actor, periods, organization: Organization | None = Non
     Counted as outreach_totals, training_totals and hazard_totals count them (held events by
     their start, hazards by the day found, overdue today), over `organization`'s subtree."""
     today = today or timezone.localdate()
-    events = _within(events_visible_to(actor), organization).filter(status=EventStatus.HELD)
-    hazards = _within(hazards_visible_to(actor), organization)
+    events = _within(events_visible_to(actor, ids_first=True), organization).filter(status=EventStatus.HELD)
+    hazards = _within(hazards_visible_to(actor, ids_first=True), organization)
     event_in = reduce(or_, (Q(starts_at__gte=local_midnight(a), starts_at__lt=local_midnight(b + datetime.timedelta(
         days=1))) for a, b in periods))
     hazard_in = reduce(or_, (Q(found_on__range=p) for p in periods))

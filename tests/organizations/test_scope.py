@@ -9,6 +9,7 @@ from apps.organizations.scope import (
     get_visible_or_404,
     is_in_scope,
     require_in_scope,
+    scope_queryset,
     scope_queryset_any,
     single_organization_scope,
     visible_organizations,
@@ -63,16 +64,46 @@ def test_county_is_derived_from_the_tree(tree):
     assert tree.union_a1a.depth == 3
 
 
-def test_any_of_several_links_in_scope_makes_a_row_visible(tree, branch_officer, county_staff):
-    """The employer rule: visible through its county, its township or its covering union."""
+@pytest.mark.parametrize("few_rows", [False, True], ids=["id arrays", "joined per row"])
+def test_any_of_several_links_in_scope_makes_a_row_visible(tree, branch_officer, county_staff, sibling_officer,
+                                                           city_staff, few_rows):
+    """The employer rule: visible through its county, its township or its covering union —
+    the same rows whichever way the scope is written (`few_rows` only changes the SQL)."""
     covered = EmployerFactory(county=tree.county_a, covering_union=tree.union_a1a)
     sibling = EmployerFactory(county=tree.county_a, covering_union=tree.union_a1b)
     other_county = EmployerFactory(county=tree.county_b, covering_union=tree.union_b1)
+    # Registered in county B, covered from county A: visible to A's union through coverage only.
+    across = EmployerFactory(county=tree.county_b, township=None, covering_union=tree.union_a1a)
+    uncovered = EmployerFactory(county=tree.county_a, township=tree.township_a1, covering_union=None)
     vias = ("county", "township", "covering_union")
-    mine = set(scope_queryset_any(Employer.objects.all(), branch_officer, vias=vias))
-    assert mine == {covered}
-    county = set(scope_queryset_any(Employer.objects.all(), county_staff, vias=vias))
-    assert county == {covered, sibling} and other_county not in county
+
+    def seen(user):
+        return set(scope_queryset_any(Employer.objects.all(), user, vias=vias, few_rows=few_rows))
+
+    assert seen(branch_officer) == {covered, across}
+    assert seen(sibling_officer) == {sibling}
+    assert seen(county_staff) == {covered, sibling, across, uncovered}
+    assert seen(city_staff) == {covered, sibling, other_county, across, uncovered}
+
+
+@pytest.mark.parametrize("via", ["county", "covering_union"])
+def test_reading_the_scopes_ids_first_gives_the_same_rows(tree, via, branch_officer, sibling_officer, county_staff,
+                                                          city_staff, superuser, django_user_model):
+    """`ids_first` changes only the SQL (the scope's organization ids read on their own):
+    every user sees exactly the rows of the joined path test, none for a user without an
+    organization; rows whose link is empty are in nobody's scope but the superuser's."""
+    rows = [EmployerFactory(county=tree.county_a, covering_union=tree.union_a1a),
+            EmployerFactory(county=tree.county_a, covering_union=tree.union_a1b),
+            EmployerFactory(county=tree.county_b, covering_union=tree.union_b1),
+            EmployerFactory(county=tree.county_b, covering_union=None)]
+    nobody = django_user_model.objects.create(username="no-organization")
+    for user in (branch_officer, sibling_officer, county_staff, city_staff, superuser, nobody):
+        joined = set(scope_queryset(Employer.objects.all(), user, via=via))
+        assert set(scope_queryset(Employer.objects.all(), user, via=via, ids_first=True)) == joined, user
+    seen = set(scope_queryset(Employer.objects.all(), branch_officer, via=via, ids_first=True))
+    assert seen == ({rows[0]} if via == "covering_union" else set())
+    assert set(scope_queryset(Employer.objects.all(), county_staff, via=via, ids_first=True)) == set(rows[:2])
+    assert set(scope_queryset(Employer.objects.all(), superuser, via=via, ids_first=True)) == set(rows)
 
 
 def test_a_service_guard_answers_404_for_the_object_and_a_field_error_for_a_form_choice(tree, branch_officer):
