@@ -23,6 +23,7 @@ from django.utils import timezone
 from apps.core.privacy import mask_id_number_sql, mask_phone_sql
 from apps.core.spreadsheets.rendered import Cell, needs_no_escaping, row_sql
 from apps.core.spreadsheets.writer import SafeWorkbook
+from apps.organizations.scope import scope_queryset
 
 from .choice_words import CHOICE_WORDS
 from .cleaning import INPUT_FIELDS
@@ -165,8 +166,12 @@ def build_member_export(*, export_id: int) -> MemberExport:
     def progress(rows: int) -> None:
         MemberExport.objects.filter(pk=export.pk).update(rows=rows)
 
+    # The scope again, as its ids read first (the same rows): joined only, the planner read a
+    # county's 115,000 members out of a province's 6.2 million by a whole-table scan (2.1 s of
+    # SQL); with the ids it reads each union's members from their index (0.7 s; issue 21).
+    queryset = scope_queryset(member_filter.qs, user, ids_first=True)
     try:
-        rows = _write_export_file(export, member_filter.qs, unmasked=unmasked, progress=progress)
+        rows = _write_export_file(export, queryset, unmasked=unmasked, progress=progress)
     except Exception as exc:
         export.status, export.error = MemberExport.Status.FAILED, str(exc)[:500]
         export.finished_at = timezone.now()

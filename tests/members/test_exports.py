@@ -221,6 +221,24 @@ def test_background_export_shows_its_progress_and_writes_its_file_in_place(
     assert 'value="20000" max="124626"' in body and 'id="export-progress-text"' in body
 
 
+def test_background_export_of_a_county_is_its_unions_newest_first(tree, county_staff, login, settings, tmp_path):
+    """The worker's file holds the county's members under every union of it, in the list's
+    order (newest first), and none of a sibling county's, also when it reads the scope's ids
+    first (issue 21)."""
+    from apps.members import exports
+    from apps.members.models import MemberExport
+
+    settings.MEDIA_ROOT = tmp_path
+    names = ["甲一", "乙一", "甲二", "乙二"]
+    for name, union in zip(names, [tree.union_a1a, tree.union_a1b] * 2, strict=True):
+        MemberFactory(organization=union, name=name)
+    MemberFactory(organization=tree.union_b1, name="兄弟县会员")
+    export = MemberExport.objects.create(requested_by=county_staff, query="status=current")
+    exports.build_member_export(export_id=export.pk)
+    _, rows = _sheet(login(county_staff).get(reverse("members:export_download", args=[export.pk])))
+    assert [r[0] for r in rows] == list(reversed(names))
+
+
 def _recording(write, seen):
     from apps.members.models import MemberExport
 
