@@ -47,6 +47,7 @@ until [ "$(psql -h 127.0.0.1 -p $R -U postgres -d "$SOURCE_DB" -qAtc 'select pg_
 step "restored cluster up on :$R and promoted"
 echo "rows: $(psql -h 127.0.0.1 -p $R -U postgres -d "$SOURCE_DB" -qAtc 'select count(*), max(n) from drill_rows')  (expected 150000|150000)"
 echo "portal tables: $(psql -h 127.0.0.1 -p $R -U postgres -d "$SOURCE_DB" -qAtc "select count(*) from information_schema.tables where table_schema='public'"), migrations: $(psql -h 127.0.0.1 -p $R -U postgres -d "$SOURCE_DB" -qAtc 'select count(*) from django_migrations')"
+echo "members, organizations, reports: $(psql -h 127.0.0.1 -p $R -U postgres -d "$SOURCE_DB" -qAtc 'select (select count(*) from members_member), (select count(*) from organizations_organization), (select count(*) from reports_report)')  (the source: $(psql -h 127.0.0.1 -p 5432 -U postgres -d "$SOURCE_DB" -qAtc 'select (select count(*) from members_member), (select count(*) from organizations_organization), (select count(*) from reports_report)'))"
 grep -E "restored log file|redo done|archive recovery complete" "$D/restore.log" | tail -3
 pg $B/pg_ctl -D "$D/restore" -m fast stop >/dev/null
 rm -rf "$D"
